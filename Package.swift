@@ -1,0 +1,90 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let upcoming: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "shipml",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "shipml", targets: ["shipml"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/onevcat/Rainbow", from: "4.0.0"),
+    ],
+    targets: [
+        // Thin C modules: a module map and one shim header each, found through pkg-config.
+        .systemLibrary(
+            name: "CGit2", pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]),
+        .systemLibrary(
+            name: "CArchive", pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"]), .brew(["libarchive"])]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
+
+        // Plain Sendable types shared by several modules, and the project file. No IO, no C.
+        .target(
+            name: "ShipModel",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: upcoming),
+        // The file-system seam: atomic writes on disk, an in-memory twin for tests.
+        .target(name: "ShipFiles", swiftSettings: upcoming),
+        .target(
+            name: "Builder",
+            dependencies: ["ShipModel", "ShipFiles", "CArchive", "CCurl"],
+            swiftSettings: upcoming),
+        .target(
+            name: "Validator",
+            dependencies: ["ShipModel", "ShipFiles", .product(name: "Yams", package: "Yams")],
+            swiftSettings: upcoming),
+        .target(
+            name: "Renderer",
+            dependencies: ["ShipModel", "ShipFiles", .product(name: "Yams", package: "Yams")],
+            swiftSettings: upcoming),
+        .target(
+            name: "Promoter",
+            dependencies: ["ShipModel", "ShipFiles", "CGit2"],
+            swiftSettings: upcoming),
+        .executableTarget(
+            name: "shipml",
+            dependencies: [
+                "ShipModel", "ShipFiles", "Builder", "Validator", "Renderer", "Promoter",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Rainbow", package: "Rainbow"),
+            ],
+            swiftSettings: upcoming),
+
+        // Not a product: scratch directories, loopback servers, fixtures shared by the tests.
+        .target(name: "ShipMLTestSupport", dependencies: ["ShipFiles"], swiftSettings: upcoming),
+
+        .testTarget(
+            name: "ShipModelTests", dependencies: ["ShipModel", "ShipMLTestSupport"],
+            swiftSettings: upcoming),
+        .testTarget(
+            name: "ShipFilesTests", dependencies: ["ShipFiles", "ShipMLTestSupport"],
+            swiftSettings: upcoming),
+        .testTarget(
+            name: "BuilderTests", dependencies: ["Builder", "ShipMLTestSupport"],
+            swiftSettings: upcoming),
+        .testTarget(
+            name: "ValidatorTests", dependencies: ["Validator", "ShipMLTestSupport"],
+            swiftSettings: upcoming),
+        .testTarget(
+            name: "RendererTests", dependencies: ["Renderer", "ShipMLTestSupport"],
+            swiftSettings: upcoming),
+        .testTarget(
+            name: "PromoterTests", dependencies: ["Promoter", "ShipMLTestSupport"],
+            swiftSettings: upcoming),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["ShipMLTestSupport"],
+            swiftSettings: upcoming),
+    ]
+)

@@ -1,0 +1,18 @@
+#ifndef SHIPML_CARCHIVE_SHIM_H
+#define SHIPML_CARCHIVE_SHIM_H
+#include <archive.h>
+#include <archive_entry.h>
+
+/* libarchive's file-type macros (AE_IFREG, ...) are casts and do not import into Swift:
+   re-export them as enum constants with the same values. */
+enum shipml_archive_filetype {
+    SHIPML_AE_IFMT = 0170000,
+    SHIPML_AE_IFREG = 0100000,
+    SHIPML_AE_IFLNK = 0120000,
+    SHIPML_AE_IFSOCK = 0140000,
+    SHIPML_AE_IFCHR = 0020000,
+    SHIPML_AE_IFBLK = 0060000,
+    SHIPML_AE_IFDIR = 0040000,
+    SHIPML_AE_IFIFO = 0010000,
+};
+#endif
