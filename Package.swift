@@ -30,10 +30,11 @@ let package = Package(
             name: "CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
 
-        // Plain Sendable types shared by several modules, and the project file. No IO, no C.
+        // Plain Sendable types shared by several modules, and the project file. No C; files are
+        // read only through the ShipFiles seam.
         .target(
             name: "ShipModel",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["ShipFiles", .product(name: "Yams", package: "Yams")],
             swiftSettings: upcoming),
         // The file-system seam: atomic writes on disk, an in-memory twin for tests.
         .target(name: "ShipFiles", swiftSettings: upcoming),
