@@ -50,6 +50,7 @@ public struct LocalFileSystem: FileSystem {
     }
 
     public func createDirectory(at path: String) throws {
+        if path.isEmpty || path == "." { return }
         do {
             try FileManager.default.createDirectory(
                 atPath: path, withIntermediateDirectories: true)

@@ -1,4 +1,55 @@
 import ArgumentParser
+import Foundation
 
+/// The root command: it lists the verbs and maps every failure to shipml's exit codes.
 @main
-struct ShipML: ParsableCommand {}
+struct ShipML: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shipml",
+        abstract: "Validate, package, render and promote ML model releases to Kubernetes.",
+        discussion: """
+            Exit codes:
+              0  success
+              1  a check failed (validation, gate, diff)
+              2  bad usage or bad input (flags, shipml.yaml, policy or metrics files)
+              3  an environment or network failure (missing tool, disk, registry, git remote)
+
+            Image references follow skopeo: oci:PATH[:TAG] for an OCI layout on disk,
+            HOST[:PORT]/REPO[:TAG|@DIGEST] for a registry.
+
+            Examples:
+              shipml init                 write an example project in this directory
+              shipml config check         check shipml.yaml and print the resolved configuration
+              shipml config check --json  the same, for a machine
+            """,
+        version: ShipMLVersion.current,
+        subcommands: [Init.self, Config.self]
+    )
+
+    static func main() {
+        let status: ExitStatus
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            status = .success
+        } catch let failure as CommandFailure {
+            if !failure.message.isEmpty { Console.error(failure.message) }
+            status = failure.status
+        } catch {
+            let code = exitCode(for: error)
+            // ArgumentParser says 64 (EX_USAGE) for bad usage; shipml says 2.
+            if code.rawValue == 64 {
+                Console.writeError(fullMessage(for: error))
+                status = .badInput
+            } else {
+                exit(withError: error)
+            }
+        }
+        Foundation.exit(status.rawValue)
+    }
+}
+
+/// shipml's version, printed by `--version`.
+enum ShipMLVersion {
+    static let current = "0.1.0"
+}
