@@ -85,7 +85,7 @@ let package = Package(
             name: "PromoterTests", dependencies: ["Promoter", "ShipMLTestSupport"],
             swiftSettings: upcoming),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["ShipMLTestSupport"],
+            name: "EndToEndTests", dependencies: ["shipml", "ShipMLTestSupport"],
             swiftSettings: upcoming),
     ]
 )

@@ -20,8 +20,10 @@ public struct LocalFileSystem: FileSystem {
         } catch {
             switch fileKind(at: path) {
             case nil: throw FileSystemError(path: path, reason: "no such file")
-            case .directory?: throw FileSystemError(path: path, reason: "is a directory, expected a file")
-            default: throw FileSystemError(path: path, reason: "cannot be read (\(errnoText(errno)))")
+            case .directory?:
+                throw FileSystemError(path: path, reason: "is a directory, expected a file")
+            default:
+                throw FileSystemError(path: path, reason: "cannot be read (\(errnoText(errno)))")
             }
         }
     }
@@ -55,7 +57,8 @@ public struct LocalFileSystem: FileSystem {
             try FileManager.default.createDirectory(
                 atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw FileSystemError(path: path, reason: "cannot create directory (\(error.localizedDescription))")
+            throw FileSystemError(
+                path: path, reason: "cannot create directory (\(error.localizedDescription))")
         }
     }
 
@@ -78,11 +81,16 @@ public enum AtomicFileWriter {
         let name = (path as NSString).lastPathComponent
         let dirForTemp = directory.isEmpty ? "." : directory
         var template = Array("\(dirForTemp)/.\(name).tmp-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else {
-            throw FileSystemError(path: path, reason: "cannot create a temporary file beside it (\(errnoText(errno)))")
+        let fd = template.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.map { mkstemp($0) } ?? -1
         }
-        let tempPath = String(cString: template)
+        guard fd >= 0 else {
+            throw FileSystemError(
+                path: path, reason: "cannot create a temporary file beside it (\(errnoText(errno)))"
+            )
+        }
+        let tempPath = String(
+            decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var committed = false
         defer {
             if !committed { unlink(tempPath) }
@@ -90,22 +98,26 @@ public enum AtomicFileWriter {
         do {
             defer { close(fd) }
             try data.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress else { return }
                 var offset = 0
                 while offset < raw.count {
-                    let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    let n = Foundation.write(fd, base + offset, raw.count - offset)
                     if n < 0 {
                         if errno == EINTR { continue }
-                        throw FileSystemError(path: path, reason: "write failed (\(errnoText(errno)))")
+                        throw FileSystemError(
+                            path: path, reason: "write failed (\(errnoText(errno)))")
                     }
                     offset += n
                 }
             }
             guard fchmod(fd, mode) == 0, fsync(fd) == 0 else {
-                throw FileSystemError(path: path, reason: "cannot flush to disk (\(errnoText(errno)))")
+                throw FileSystemError(
+                    path: path, reason: "cannot flush to disk (\(errnoText(errno)))")
             }
         }
         guard rename(tempPath, path) == 0 else {
-            throw FileSystemError(path: path, reason: "cannot rename into place (\(errnoText(errno)))")
+            throw FileSystemError(
+                path: path, reason: "cannot rename into place (\(errnoText(errno)))")
         }
         committed = true
         let dirfd = open(dirForTemp, O_RDONLY)

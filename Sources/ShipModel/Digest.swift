@@ -9,18 +9,22 @@ public struct Digest: Hashable, Sendable, Codable, CustomStringConvertible, Comp
     /// - Throws: ``ModelError`` naming what was expected.
     public init(_ text: String) throws {
         guard let colon = text.firstIndex(of: ":") else {
-            throw ModelError.invalidDigest(text, reason: "expected algorithm:hex, like sha256:0123…")
+            throw ModelError.invalidDigest(
+                text, reason: "expected algorithm:hex, like sha256:0123…")
         }
         let algorithm = String(text[..<colon])
         let encoded = String(text[text.index(after: colon)...])
         guard let length = Self.lengths[algorithm] else {
-            throw ModelError.invalidDigest(text, reason: "unsupported algorithm \"\(algorithm)\", expected sha256 or sha512")
+            throw ModelError.invalidDigest(
+                text, reason: "unsupported algorithm \"\(algorithm)\", expected sha256 or sha512")
         }
         guard encoded.utf8.count == length else {
-            throw ModelError.invalidDigest(text, reason: "\(algorithm) needs \(length) hex digits, got \(encoded.utf8.count)")
+            throw ModelError.invalidDigest(
+                text, reason: "\(algorithm) needs \(length) hex digits, got \(encoded.utf8.count)")
         }
         guard encoded.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
-            throw ModelError.invalidDigest(text, reason: "expected lowercase hex digits after \"\(algorithm):\"")
+            throw ModelError.invalidDigest(
+                text, reason: "expected lowercase hex digits after \"\(algorithm):\"")
         }
         self.algorithm = algorithm
         self.encoded = encoded
@@ -30,7 +34,8 @@ public struct Digest: Hashable, Sendable, Codable, CustomStringConvertible, Comp
     public init(sha256 bytes: some Sequence<UInt8>) {
         let hex = bytes.map { byte in
             let digits = Array("0123456789abcdef".utf8)
-            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0xf)]], as: UTF8.self)
+            return String(
+                decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0xf)]], as: UTF8.self)
         }.joined()
         self.algorithm = "sha256"
         self.encoded = hex

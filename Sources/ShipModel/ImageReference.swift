@@ -21,13 +21,16 @@ public enum ImageReference: Hashable, Sendable, CustomStringConvertible {
                 tag = nil
             }
             guard !path.isEmpty else {
-                throw ModelError.invalidReference(text, reason: "expected a directory after \"oci:\"")
+                throw ModelError.invalidReference(
+                    text, reason: "expected a directory after \"oci:\"")
             }
             if let tag {
                 guard ReferenceGrammar.isTag(tag) else {
                     throw ModelError.invalidReference(
                         text,
-                        reason: "tag \"\(tag)\" must be 1 to 128 of A-Z a-z 0-9 _ . - and not start with . or -")
+                        reason:
+                            "tag \"\(tag)\" must be 1 to 128 of A-Z a-z 0-9 _ . - and not start with . or -"
+                    )
                 }
             }
             self = .layout(path: String(path), tag: tag)
@@ -82,14 +85,18 @@ public struct RegistryReference: Hashable, Sendable, CustomStringConvertible {
         guard let slash = text.firstIndex(of: "/") else {
             throw ModelError.invalidReference(
                 original,
-                reason: "expected HOST/REPOSITORY, such as registry.example.com/ml/model, or oci:PATH for a layout")
+                reason:
+                    "expected HOST/REPOSITORY, such as registry.example.com/ml/model, or oci:PATH for a layout"
+            )
         }
         let host = String(text[..<slash])
         var path = text[text.index(after: slash)...]
         guard ReferenceGrammar.isHost(host) else {
             throw ModelError.invalidReference(
                 original,
-                reason: "\"\(host)\" is not a registry host: name one with a dot or a port (registry.example.com, localhost:5000)")
+                reason:
+                    "\"\(host)\" is not a registry host: name one with a dot or a port (registry.example.com, localhost:5000)"
+            )
         }
         var tag: String?
         if let colon = path.lastIndex(of: ":") {
@@ -97,7 +104,9 @@ public struct RegistryReference: Hashable, Sendable, CustomStringConvertible {
             guard ReferenceGrammar.isTag(candidate) else {
                 throw ModelError.invalidReference(
                     original,
-                    reason: "tag \"\(candidate)\" must be 1 to 128 of A-Z a-z 0-9 _ . - and not start with . or -")
+                    reason:
+                        "tag \"\(candidate)\" must be 1 to 128 of A-Z a-z 0-9 _ . - and not start with . or -"
+                )
             }
             tag = candidate
             path = path[..<colon]
@@ -106,10 +115,13 @@ public struct RegistryReference: Hashable, Sendable, CustomStringConvertible {
         guard ReferenceGrammar.isRepository(repository) else {
             throw ModelError.invalidReference(
                 original,
-                reason: "repository \"\(repository)\" must be lowercase path components of a-z 0-9 separated by / and . _ __ -")
+                reason:
+                    "repository \"\(repository)\" must be lowercase path components of a-z 0-9 separated by / and . _ __ -"
+            )
         }
         guard host.count + 1 + repository.count <= 255 else {
-            throw ModelError.invalidReference(original, reason: "a repository name is at most 255 characters")
+            throw ModelError.invalidReference(
+                original, reason: "a repository name is at most 255 characters")
         }
         self.host = host
         self.repository = repository
@@ -131,14 +143,20 @@ enum ReferenceGrammar {
         let bytes = Array(text.utf8)
         guard (1...128).contains(bytes.count), let first = bytes.first else { return false }
         guard isWordByte(first) else { return false }
-        return bytes.allSatisfy { isWordByte($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+        return bytes.allSatisfy {
+            isWordByte($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+        }
     }
 
     static func isHost(_ text: String) -> Bool {
         var name = Substring(text)
-        if let colon = name.lastIndex(of: ":"), !name.hasPrefix("[") || name[..<colon].hasSuffix("]") {
+        if let colon = name.lastIndex(of: ":"),
+            !name.hasPrefix("[") || name[..<colon].hasSuffix("]")
+        {
             let port = name[name.index(after: colon)...]
-            guard !port.isEmpty, port.utf8.allSatisfy({ (48...57).contains($0) }) else { return false }
+            guard !port.isEmpty, port.utf8.allSatisfy({ (48...57).contains($0) }) else {
+                return false
+            }
             name = name[..<colon]
             if name.hasPrefix("[") && name.hasSuffix("]") { return name.count > 2 }
             return isDomain(name)

@@ -82,7 +82,8 @@ struct ProjectParserTests {
         let yaml = full
         let project = try ProjectParser.parse(yaml, file: "shipml.yaml")
         #expect(project.model.name == "sentiment")
-        #expect(project.model.version == "2.10", "a version is kept as written, not read as a number")
+        #expect(
+            project.model.version == "2.10", "a version is kept as written, not read as a number")
         #expect(project.model.format == .gguf)
         #expect(project.model.metadata?["params"] == .double(7e9))
         #expect(project.model.metadata?["tags"] == .list([.string("nlp"), .string("true")]))
@@ -164,14 +165,20 @@ struct ProjectParserTests {
         #expect(policy.inconclusive == .warn)
         #expect(policy.thresholds.map(\.metric) == ["auc"])
         let error = #expect(throws: ProjectFileError.self) {
-            try ProjectParser.parsePolicy("thresholds:\n  - {metric: auc, mni: 0.8}\n", file: "policy.yaml")
+            try ProjectParser.parsePolicy(
+                "thresholds:\n  - {metric: auc, mni: 0.8}\n", file: "policy.yaml")
         }
-        #expect(error?.diagnostics.first?.description.hasPrefix("policy.yaml:2:19: error: thresholds[0].mni: unknown field") == true)
+        #expect(
+            error?.diagnostics.first?.description.hasPrefix(
+                "policy.yaml:2:19: error: thresholds[0].mni: unknown field") == true)
     }
 
     @Test func policyInlineAndInAFileIsAnError() throws {
-        let yaml = withModelEvaluation("  policy: p.yaml\n  thresholds:\n    - {metric: a, min: 1}\n")
-        let error = #expect(throws: ProjectFileError.self) { try ProjectParser.parse(yaml, file: "f") }
+        let yaml = withModelEvaluation(
+            "  policy: p.yaml\n  thresholds:\n    - {metric: a, min: 1}\n")
+        let error = #expect(throws: ProjectFileError.self) {
+            try ProjectParser.parse(yaml, file: "f")
+        }
         #expect(error?.diagnostics.contains { $0.message.contains("not both") } == true)
     }
 }

@@ -7,8 +7,12 @@ struct ValueTypeTests {
         let hex = String(repeating: "ab", count: 32)
         let digest = try Digest("sha256:\(hex)")
         #expect(digest.algorithm == "sha256" && digest.encoded == hex)
-        #expect(Digest(sha256: [0x00, 0xff] + [UInt8](repeating: 1, count: 30)).encoded.hasPrefix("00ff0101"))
-        for bad in ["sha256", "sha256:abc", "md5:\(hex)", "sha256:\(hex.uppercased())", "sha256:\(hex)0"] {
+        #expect(
+            Digest(sha256: [0x00, 0xff] + [UInt8](repeating: 1, count: 30)).encoded.hasPrefix(
+                "00ff0101"))
+        for bad in [
+            "sha256", "sha256:abc", "md5:\(hex)", "sha256:\(hex.uppercased())", "sha256:\(hex)0",
+        ] {
             #expect(throws: ModelError.self) { try Digest(bad) }
         }
     }
@@ -58,7 +62,9 @@ struct ValueTypeTests {
         #expect(ShipDuration(parsing: duration.description) == duration)
     }
 
-    @Test(arguments: ["soon", "", "30", "m30", "1m1h", "1.5h", "-1h", "1h 30m", "99999999999999999999w"])
+    @Test(arguments: [
+        "soon", "", "30", "m30", "1m1h", "1.5h", "-1h", "1h 30m", "99999999999999999999w",
+    ])
     func badDurationsAreRejected(text: String) {
         #expect(ShipDuration(parsing: text) == nil)
     }

@@ -18,7 +18,8 @@ public indirect enum ConfigValue: Sendable, Equatable, Codable {
         case (.string(let a), .string(let b)): return a == b
         case (.list(let a), .list(let b)): return a == b
         case (.map(let a), .map(let b)):
-            return a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+            return a.count == b.count
+                && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
         default: return false
         }
     }
@@ -58,7 +59,9 @@ public indirect enum ConfigValue: Sendable, Equatable, Codable {
             for value in values { try container.encode(value) }
         case .map(let pairs):
             var container = encoder.container(keyedBy: Key.self)
-            for pair in pairs { try container.encode(pair.value, forKey: Key(stringValue: pair.key)) }
+            for pair in pairs {
+                try container.encode(pair.value, forKey: Key(stringValue: pair.key))
+            }
         }
     }
 

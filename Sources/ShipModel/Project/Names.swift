@@ -9,7 +9,8 @@ enum Names {
             return false
         }
         let alnum = { (byte: UInt8) in (48...57).contains(byte) || (97...122).contains(byte) }
-        return alnum(first) && alnum(last) && bytes.allSatisfy { alnum($0) || $0 == UInt8(ascii: "-") }
+        return alnum(first) && alnum(last)
+            && bytes.allSatisfy { alnum($0) || $0 == UInt8(ascii: "-") }
     }
 
     /// Helm's release-name rule: DNS-1123 subdomain, at most 53 characters.
@@ -101,7 +102,8 @@ enum Names {
     /// git's `check-ref-format` rules for one branch name.
     static func isBranchName(_ text: String) -> Bool {
         guard !text.isEmpty, !text.hasPrefix("-"), !text.hasPrefix("/"), !text.hasSuffix("/"),
-            !text.hasSuffix("."), !text.hasSuffix(".lock"), !text.contains(".."), !text.contains("//"),
+            !text.hasSuffix("."), !text.hasSuffix(".lock"), !text.contains(".."),
+            !text.contains("//"),
             !text.contains("@{"), text != "@"
         else { return false }
         let forbidden = Set(" ~^:?*[\\\u{7f}".unicodeScalars)

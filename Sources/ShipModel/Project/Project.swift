@@ -113,6 +113,11 @@ public struct DeploySpec: Sendable, Equatable, Encodable {
     }
 
     public var source: Source
+
+    /// The file names kustomize reads a directory's kustomization from, in its order.
+    public static let kustomizationFileNames = [
+        "kustomization.yaml", "kustomization.yml", "Kustomization",
+    ]
     /// The Helm release name; defaults to the model name.
     public var releaseName: String
     /// Values files applied in every environment, in order.

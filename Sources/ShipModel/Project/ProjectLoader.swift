@@ -50,7 +50,9 @@ public enum ProjectLoader {
     /// kustomizations that should be what they claim, and a separate policy file's contents.
     /// Things a CI job produces before the release (the model, the metrics) are warnings when
     /// missing; a policy file that exists but is invalid is an error.
-    public static func checkReferences(_ loaded: LoadedProject, fileSystem: any FileSystem) -> [Diagnostic] {
+    public static func checkReferences(_ loaded: LoadedProject, fileSystem: any FileSystem)
+        -> [Diagnostic]
+    {
         var diagnostics: [Diagnostic] = []
         let project = loaded.project
 
@@ -58,7 +60,8 @@ public enum ProjectLoader {
             let location = loaded.locations[path] ?? SourceLocation(line: 1, column: 1)
             diagnostics.append(
                 Diagnostic(
-                    severity: severity, file: loaded.file, line: location.line, column: location.column,
+                    severity: severity, file: loaded.file, line: location.line,
+                    column: location.column,
                     path: path, message: message))
         }
         func expectDirectory(_ path: String, at field: String, _ what: String) {
@@ -88,7 +91,8 @@ public enum ProjectLoader {
                 let resolved = loaded.resolve(policyFile)
                 if fileSystem.isFile(resolved) {
                     do {
-                        _ = try ProjectParser.parsePolicy(fileSystem.readText(at: resolved), file: resolved)
+                        _ = try ProjectParser.parsePolicy(
+                            fileSystem.readText(at: resolved), file: resolved)
                     } catch let error as ProjectFileError {
                         diagnostics += error.diagnostics
                     } catch {
@@ -107,15 +111,23 @@ public enum ProjectLoader {
             case .chart(let path):
                 let resolved = loaded.resolve(path)
                 if !fileSystem.isDirectory(resolved) {
-                    report(.error, "deploy.chart", "the chart directory \"\(resolved)\" does not exist")
+                    report(
+                        .error, "deploy.chart", "the chart directory \"\(resolved)\" does not exist"
+                    )
                 } else if !fileSystem.isFile(joinPath(resolved, "Chart.yaml")) {
-                    report(.error, "deploy.chart", "\"\(resolved)\" has no Chart.yaml; expected a Helm-style chart")
+                    report(
+                        .error, "deploy.chart",
+                        "\"\(resolved)\" has no Chart.yaml; expected a Helm-style chart")
                 }
             case .kustomize(let path):
                 checkKustomization(path, field: "deploy.kustomize")
             }
             for (index, file) in deploy.valuesFiles.enumerated() {
-                expectValuesFile(file, at: "deploy.valuesFiles\(deploy.valuesFiles.count > 1 || isList("deploy.valuesFiles") ? "[\(index)]" : "")")
+                expectValuesFile(
+                    file,
+                    at:
+                        "deploy.valuesFiles\(deploy.valuesFiles.count > 1 || isList("deploy.valuesFiles") ? "[\(index)]" : "")"
+                )
             }
         }
         for (index, environment) in project.environments.enumerated() {
@@ -145,8 +157,9 @@ public enum ProjectLoader {
                 report(.error, field, "the kustomize directory \"\(resolved)\" does not exist")
                 return
             }
-            let names = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
-            if !names.contains(where: { fileSystem.isFile(joinPath(resolved, $0)) }) {
+            if !DeploySpec.kustomizationFileNames.contains(where: {
+                fileSystem.isFile(joinPath(resolved, $0))
+            }) {
                 report(.error, field, "\"\(resolved)\" has no kustomization.yaml")
             }
         }

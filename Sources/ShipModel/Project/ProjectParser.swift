@@ -21,7 +21,8 @@ public enum ProjectParser {
         guard let root = context.compose(text) else {
             throw ProjectFileError(diagnostics: context.diagnostics)
         }
-        let project = ProjectReader(context: context).read(Field(node: root, path: "", context: context))
+        let project = ProjectReader(context: context).read(
+            Field(node: root, path: "", context: context))
         guard let project, !context.hasErrors else {
             throw ProjectFileError(diagnostics: context.diagnostics)
         }
@@ -64,18 +65,22 @@ struct ProjectReader {
     let context: YAMLContext
 
     func read(_ root: Field) -> Project? {
-        guard let map = MapReader(root, expecting: "a mapping with apiVersion, model, image, environments")
+        guard
+            let map = MapReader(
+                root, expecting: "a mapping with apiVersion, model, image, environments")
         else { return nil }
 
         var apiVersion: String?
-        if let field = map.required("apiVersion", "the schema version, \(Project.currentAPIVersion)"),
+        if let field = map.required(
+            "apiVersion", "the schema version, \(Project.currentAPIVersion)"),
             let value = field.nonEmptyString()
         {
             if value == Project.currentAPIVersion {
                 apiVersion = value
             } else {
                 field.error(
-                    "unsupported version \(field.described); this shipml reads \"\(Project.currentAPIVersion)\"")
+                    "unsupported version \(field.described); this shipml reads \"\(Project.currentAPIVersion)\""
+                )
             }
         }
         let model = map.required("model", "name, version and path of the model").flatMap(readModel)
@@ -107,7 +112,10 @@ struct ProjectReader {
             field.nonEmptyString().flatMap { value in
                 Names.isDNSLabel(value)
                     ? value
-                    : failed(field, "expected a lowercase DNS label (a-z, 0-9, -, at most 63 characters, starting and ending with a letter or digit), got \(field.described)")
+                    : failed(
+                        field,
+                        "expected a lowercase DNS label (a-z, 0-9, -, at most 63 characters, starting and ending with a letter or digit), got \(field.described)"
+                    )
             }
         }
         let version = map.required("version", "the release version, also the image tag").flatMap {
@@ -119,7 +127,8 @@ struct ProjectReader {
                     ? "; OCI tags cannot hold \"+\" (write 1.2.0-build.5 for 1.2.0+build.5)" : ""
                 return failed(
                     field,
-                    "expected a version usable as an image tag (1 to 128 of A-Z a-z 0-9 _ . -, not starting with . or -), got \(field.described)\(hint)")
+                    "expected a version usable as an image tag (1 to 128 of A-Z a-z 0-9 _ . -, not starting with . or -), got \(field.described)\(hint)"
+                )
             }
         }
         let path = map.required("path", "the directory of files to package").flatMap(readPath)
@@ -127,7 +136,8 @@ struct ProjectReader {
         let framework = map.optional("framework").flatMap { $0.nonEmptyString() }
         let metadata = map.optional("metadata").flatMap { field -> ConfigValue? in
             guard case .mapping = field.node else {
-                return failed(field, "expected a mapping of free-form metadata, got \(field.described)")
+                return failed(
+                    field, "expected a mapping of free-form metadata, got \(field.described)")
             }
             return field.configValue()
         }
@@ -167,12 +177,15 @@ struct ProjectReader {
         map.rejectUnknownKeys()
         guard let metrics else { return nil }
         if policyFile == nil, policy == nil { return nil }
-        return EvaluationSpec(metrics: metrics, baseline: baseline, policyFile: policyFile, policy: policy)
+        return EvaluationSpec(
+            metrics: metrics, baseline: baseline, policyFile: policyFile, policy: policy)
     }
 
     func readBaseline(_ field: Field) -> BaselineSpec? {
         if case .scalar = field.node { return readPath(field).map(BaselineSpec.file) }
-        guard let map = MapReader(field, expecting: "a metrics file, or {file: PATH} or {environment: NAME}")
+        guard
+            let map = MapReader(
+                field, expecting: "a metrics file, or {file: PATH} or {environment: NAME}")
         else { return nil }
         let file = map.optional("file").flatMap(readPath)
         let environment = map.optional("environment").flatMap { $0.nonEmptyString() }
@@ -210,7 +223,10 @@ struct ProjectReader {
     }
 
     func readThreshold(_ field: Field) -> Threshold? {
-        guard let map = MapReader(field, expecting: "a mapping with metric and min, max, max_regression or min_improvement")
+        guard
+            let map = MapReader(
+                field,
+                expecting: "a mapping with metric and min, max, max_regression or min_improvement")
         else { return nil }
         let metric = map.required("metric", "the metric's name").flatMap { $0.nonEmptyString() }
         let sliceField = map.optional("slice")
@@ -248,16 +264,19 @@ struct ProjectReader {
             return nil
         }
         if let minimum, let maximum, minimum > maximum, let maxField {
-            maxField.error("max (\(format(maximum))) is below min (\(format(minimum))): no value could pass")
+            maxField.error(
+                "max (\(format(maximum))) is below min (\(format(minimum))): no value could pass")
             return nil
         }
         if regressionField != nil || improvementField != nil, directionField == nil {
             (regressionField ?? improvementField)?.error(
-                "a change against the baseline needs \"direction: higher\" or \"direction: lower\" to say which way is better")
+                "a change against the baseline needs \"direction: higher\" or \"direction: lower\" to say which way is better"
+            )
             return nil
         }
         if aggregateField != nil, slice.map(Names.isSlicePattern) != true {
-            aggregateField?.error("\"aggregate\" applies to a slice pattern with * or ?, such as language=*")
+            aggregateField?.error(
+                "\"aggregate\" applies to a slice pattern with * or ?, such as language=*")
             return nil
         }
         if sizeField != nil, slice == nil {
@@ -265,7 +284,9 @@ struct ProjectReader {
             return nil
         }
         if let slice, let sliceField, !Names.isSliceName(slice) {
-            sliceField.error("expected a slice written feature=value (language=de, or language=* for every language), got \(sliceField.described)")
+            sliceField.error(
+                "expected a slice written feature=value (language=de, or language=* for every language), got \(sliceField.described)"
+            )
             return nil
         }
         guard let metric else { return nil }
@@ -304,16 +325,21 @@ struct ProjectReader {
             guard let value = absolute.double() else { return nil }
             return value >= 0
                 ? .absolute(value)
-                : failed(absolute, "expected a size of change of 0 or more, got \(format(value)); \"direction\" says which way is worse")
+                : failed(
+                    absolute,
+                    "expected a size of change of 0 or more, got \(format(value)); \"direction\" says which way is worse"
+                )
         case (nil, let relative?):
             guard let value = relative.double() else { return nil }
             return value >= 0
                 ? .relative(value)
-                : failed(relative, "expected a fraction of 0 or more (0.02 is 2%), got \(format(value))")
+                : failed(
+                    relative, "expected a fraction of 0 or more (0.02 is 2%), got \(format(value))")
         case (.some, .some):
             return failed(field, "give \"abs\" or \"rel\", not both")
         case (nil, nil):
-            return map.pairs.isEmpty ? failed(field, "expected {abs: NUMBER} or {rel: FRACTION}") : nil
+            return map.pairs.isEmpty
+                ? failed(field, "expected {abs: NUMBER} or {rel: FRACTION}") : nil
         }
     }
 
@@ -335,10 +361,14 @@ struct ProjectReader {
             do {
                 let reference = try ImageReference(parsing: text)
                 if reference.tag != nil {
-                    return failed(field, "expected a repository without a tag (the tag is model.version), got \(field.described)")
+                    return failed(
+                        field,
+                        "expected a repository without a tag (the tag is model.version), got \(field.described)"
+                    )
                 }
                 if case .registry(let registry) = reference, registry.digest != nil {
-                    return failed(field, "expected a repository without a digest, got \(field.described)")
+                    return failed(
+                        field, "expected a repository without a digest, got \(field.described)")
                 }
                 return reference
             } catch {
@@ -362,13 +392,15 @@ struct ProjectReader {
             for (index, tag) in list.enumerated() where !ReferenceGrammar.isTag(tag) {
                 let item: Field
                 if case .sequence(let sequence) = field.node, index < sequence.count {
-                    item = Field(node: sequence[index], path: "\(field.path)[\(index)]", context: context)
+                    item = Field(
+                        node: sequence[index], path: "\(field.path)[\(index)]", context: context)
                 } else {
                     item = field
                 }
                 return failed(
                     item,
-                    "expected a tag of 1 to 128 of A-Z a-z 0-9 _ . - not starting with . or -, got \"\(tag)\"")
+                    "expected a tag of 1 to 128 of A-Z a-z 0-9 _ . - not starting with . or -, got \"\(tag)\""
+                )
             }
             return list
         }
@@ -377,7 +409,9 @@ struct ProjectReader {
 
         let resolvedFormat = (format ?? nil) ?? .modelpack
         if base != nil, resolvedFormat == .modelpack, let baseField {
-            baseField.error("a base image is only used by \"format: modelcar\"; a modelpack artifact has no base")
+            baseField.error(
+                "a base image is only used by \"format: modelcar\"; a modelpack artifact has no base"
+            )
             return nil
         }
         if repositoryField != nil, repository == nil { return nil }
@@ -418,7 +452,10 @@ struct ProjectReader {
             guard let value = field.nonEmptyString() else { return nil }
             return Names.isReleaseName(value)
                 ? value
-                : failed(field, "expected a Helm release name (lowercase a-z 0-9 - ., at most 53 characters), got \(field.described)")
+                : failed(
+                    field,
+                    "expected a Helm release name (lowercase a-z 0-9 - ., at most 53 characters), got \(field.described)"
+                )
         }
         let valuesFiles = map.optional("valuesFiles").flatMap { $0.stringList("a values file") }
         let values = map.optional("values").flatMap(readValues)
@@ -430,18 +467,23 @@ struct ProjectReader {
         case (.some, .some):
             return failed(field, "give either \"chart\" or \"kustomize\", not both")
         case (nil, nil):
-            if map.pairs.contains(where: { $0.key == "chart" || $0.key == "kustomize" }) { return nil }
-            return failed(field, "expected \"chart: DIR\" (a Helm-style chart) or \"kustomize: DIR\"")
+            if map.pairs.contains(where: { $0.key == "chart" || $0.key == "kustomize" }) {
+                return nil
+            }
+            return failed(
+                field, "expected \"chart: DIR\" (a Helm-style chart) or \"kustomize: DIR\"")
         }
         if case .kustomize = source {
             if let valuesField = map.optional("values") ?? map.optional("valuesFiles") {
-                valuesField.error("values apply to charts; a kustomize deploy takes an overlay per environment")
+                valuesField.error(
+                    "values apply to charts; a kustomize deploy takes an overlay per environment")
                 return nil
             }
         }
         if releaseNameField != nil, releaseName == nil { return nil }
         return DeploySpec(
-            source: source, releaseName: releaseName ?? modelName ?? "", valuesFiles: valuesFiles ?? [],
+            source: source, releaseName: releaseName ?? modelName ?? "",
+            valuesFiles: valuesFiles ?? [],
             values: values)
     }
 
@@ -469,7 +511,9 @@ struct ProjectReader {
                 continue
             }
             if let first = seen[environment.name] {
-                item.error("environment \"\(environment.name)\" is already defined at environments[\(first)]")
+                item.error(
+                    "environment \"\(environment.name)\" is already defined at environments[\(first)]"
+                )
                 ok = false
                 continue
             }
@@ -479,7 +523,8 @@ struct ProjectReader {
         return ok ? result : nil
     }
 
-    func readEnvironment(_ field: Field, index: Int, earlier: [EnvironmentSpec]) -> EnvironmentSpec? {
+    func readEnvironment(_ field: Field, index: Int, earlier: [EnvironmentSpec]) -> EnvironmentSpec?
+    {
         guard let map = MapReader(field, expecting: "a mapping with the environment's name") else {
             return nil
         }
@@ -487,7 +532,10 @@ struct ProjectReader {
             field.nonEmptyString().flatMap { value in
                 Names.isDNSLabel(value)
                     ? value
-                    : failed(field, "expected a lowercase DNS label (a-z, 0-9, -, at most 63 characters), got \(field.described)")
+                    : failed(
+                        field,
+                        "expected a lowercase DNS label (a-z, 0-9, -, at most 63 characters), got \(field.described)"
+                    )
             }
         }
         let namespaceField = map.optional("namespace")
@@ -495,7 +543,10 @@ struct ProjectReader {
             field.nonEmptyString().flatMap { value in
                 Names.isDNSLabel(value)
                     ? value
-                    : failed(field, "expected a Kubernetes namespace (a lowercase DNS label), got \(field.described)")
+                    : failed(
+                        field,
+                        "expected a Kubernetes namespace (a lowercase DNS label), got \(field.described)"
+                    )
             }
         }
         let fromField = map.optional("from")
@@ -507,12 +558,16 @@ struct ProjectReader {
                     return failed(field, "an environment cannot be promoted from itself")
                 }
                 if earlierNames.isEmpty {
-                    return failed(field, "the first environment has no environment before it to be promoted from; remove \"from\"")
+                    return failed(
+                        field,
+                        "the first environment has no environment before it to be promoted from; remove \"from\""
+                    )
                 }
                 let hint = Suggestions.hint(for: source, in: earlierNames)
                 return failed(
                     field,
-                    "unknown environment \"\(source)\"; \"from\" names an environment listed earlier (\(earlierNames.joined(separator: ", ")))\(hint)")
+                    "unknown environment \"\(source)\"; \"from\" names an environment listed earlier (\(earlierNames.joined(separator: ", ")))\(hint)"
+                )
             }
             if Set(names).count != names.count {
                 return failed(field, "an environment is named twice")
@@ -529,14 +584,18 @@ struct ProjectReader {
         if namespaceField != nil, namespace == nil { return nil }
         if fromField != nil, from == nil { return nil }
         let sources = from ?? (earlier.last.map { [$0.name] } ?? [])
-        if sources.isEmpty, gates.soak != nil, let soak = map.optional("gates").flatMap({
-            MapReader($0, expecting: "")?.optional("soak")
-        }) {
-            soak.error("soak is measured in the source environment, and the first environment has none")
+        if sources.isEmpty, gates.soak != nil,
+            let soak = map.optional("gates").flatMap({
+                MapReader($0, expecting: "")?.optional("soak")
+            })
+        {
+            soak.error(
+                "soak is measured in the source environment, and the first environment has none")
             return nil
         }
         return EnvironmentSpec(
-            name: name, namespace: namespace, from: sources, gates: gates, valuesFiles: valuesFiles ?? [],
+            name: name, namespace: namespace, from: sources, gates: gates,
+            valuesFiles: valuesFiles ?? [],
             values: values, overlay: overlay)
     }
 
@@ -547,10 +606,16 @@ struct ProjectReader {
         if let field = map.optional("requireValidation") {
             if case .mapping = field.node {
                 if let inner = MapReader(field, expecting: "{policy: FILE}") {
-                    let policy = inner.required("policy", "the policy file the blessing was made under")
-                        .flatMap(readPath)
+                    let policy = inner.required(
+                        "policy", "the policy file the blessing was made under"
+                    )
+                    .flatMap(readPath)
                     inner.rejectUnknownKeys()
-                    if let policy { gates.requireValidation = ValidationRequirement(policy: policy) } else { ok = false }
+                    if let policy {
+                        gates.requireValidation = ValidationRequirement(policy: policy)
+                    } else {
+                        ok = false
+                    }
                 } else {
                     ok = false
                 }
@@ -561,7 +626,9 @@ struct ProjectReader {
             }
         }
         if let field = map.optional("soak") {
-            if case .scalar(let scalar) = field.node, let duration = ShipDuration(parsing: scalar.string) {
+            if case .scalar(let scalar) = field.node,
+                let duration = ShipDuration(parsing: scalar.string)
+            {
                 gates.soak = duration
             } else {
                 field.error("expected a duration like 30m or 2h, got \(field.described)")
@@ -602,9 +669,15 @@ struct ProjectReader {
     func readApprovals(_ field: Field) -> ApprovalRule? {
         if case .scalar = field.node {
             guard let count = field.int("a number of approvals") else { return nil }
-            return count >= 1 ? ApprovalRule(count: count, from: []) : failed(field, "expected at least 1 approval, got \(count); remove the gate to need none")
+            return count >= 1
+                ? ApprovalRule(count: count, from: [])
+                : failed(
+                    field,
+                    "expected at least 1 approval, got \(count); remove the gate to need none")
         }
-        guard let map = MapReader(field, expecting: "a count, or {count: N, from: [NAMES]}") else { return nil }
+        guard let map = MapReader(field, expecting: "a count, or {count: N, from: [NAMES]}") else {
+            return nil
+        }
         let countField = map.optional("count")
         let count = countField.flatMap { field -> Int? in
             guard let count = field.int("a number of approvals") else { return nil }
@@ -615,28 +688,40 @@ struct ProjectReader {
         if countField != nil, count == nil { return nil }
         let rule = ApprovalRule(count: count ?? 1, from: from ?? [])
         if !rule.from.isEmpty, rule.count > rule.from.count, let countField {
-            countField.error("needs \(rule.count) approvals but names only \(rule.from.count) approvers")
+            countField.error(
+                "needs \(rule.count) approvals but names only \(rule.from.count) approvers")
             return nil
         }
         return rule
     }
 
     func readWindow(_ field: Field) -> PromotionWindow? {
-        guard let map = MapReader(field, expecting: "a mapping with days, hours and timezone") else { return nil }
-        let days = map.optional("days").flatMap(readDays) ?? (map.pairs.contains { $0.key == "days" } ? nil : Weekday.allCases)
+        guard let map = MapReader(field, expecting: "a mapping with days, hours and timezone")
+        else { return nil }
+        let days =
+            map.optional("days").flatMap(readDays)
+            ?? (map.pairs.contains { $0.key == "days" } ? nil : Weekday.allCases)
         let hours = map.optional("hours").flatMap { field -> (Int, Int)? in
             guard let text = field.nonEmptyString("hours like 09:00-17:00") else { return nil }
             guard let range = Names.parseHours(text) else {
-                return failed(field, "expected hours like 09:00-17:00 (24-hour clock, start before or after end), got \(field.described)")
+                return failed(
+                    field,
+                    "expected hours like 09:00-17:00 (24-hour clock, start before or after end), got \(field.described)"
+                )
             }
             return range
         }
         let timeZoneField = map.optional("timezone")
         let timeZone = timeZoneField.flatMap { field -> String? in
-            guard let name = field.nonEmptyString("an IANA time zone such as Europe/Berlin") else { return nil }
+            guard let name = field.nonEmptyString("an IANA time zone such as Europe/Berlin") else {
+                return nil
+            }
             guard TimeZone(identifier: name) != nil else {
                 let hint = Suggestions.hint(for: name, in: TimeZone.knownTimeZoneIdentifiers)
-                return failed(field, "unknown time zone \(field.described); expected an IANA name such as Europe/Berlin or UTC\(hint)")
+                return failed(
+                    field,
+                    "unknown time zone \(field.described); expected an IANA name such as Europe/Berlin or UTC\(hint)"
+                )
             }
             return name
         }
@@ -654,13 +739,16 @@ struct ProjectReader {
     }
 
     func readDays(_ field: Field) -> [Weekday]? {
-        guard let names = field.stringList("a day such as mon, or a range such as mon-fri") else { return nil }
+        guard let names = field.stringList("a day such as mon, or a range such as mon-fri") else {
+            return nil
+        }
         var days: Set<Weekday> = []
         for name in names {
             guard let range = Names.parseDays(name) else {
                 return failed(
                     field,
-                    "expected days such as mon, tue, ... sun or a range such as mon-fri, got \"\(name)\"\(Suggestions.hint(for: name, in: Weekday.allCases.map(\.rawValue)))")
+                    "expected days such as mon, tue, ... sun or a range such as mon-fri, got \"\(name)\"\(Suggestions.hint(for: name, in: Weekday.allCases.map(\.rawValue)))"
+                )
             }
             days.formUnion(range)
         }
@@ -668,12 +756,16 @@ struct ProjectReader {
     }
 
     func readFreeze(_ field: Field) -> FreezePeriod? {
-        guard let map = MapReader(field, expecting: "a mapping with from, to and reason") else { return nil }
+        guard let map = MapReader(field, expecting: "a mapping with from, to and reason") else {
+            return nil
+        }
         let from = map.required("from", "when the freeze starts").flatMap(readTime)
         let toField = map.required("to", "when the freeze ends")
         let to = toField.flatMap(readTime)
-        let reason = map.required("reason", "why promotions are frozen, shown to whoever is refused")
-            .flatMap { $0.nonEmptyString() }
+        let reason = map.required(
+            "reason", "why promotions are frozen, shown to whoever is refused"
+        )
+        .flatMap { $0.nonEmptyString() }
         map.rejectUnknownKeys()
         guard let from, let to, let reason, let toField else { return nil }
         guard from < to else {
@@ -685,34 +777,47 @@ struct ProjectReader {
     func readTime(_ field: Field) -> Date? {
         guard let text = field.nonEmptyString("a time") else { return nil }
         if let date = Names.parseTime(text) { return date }
-        return failed(field, "expected a date (2026-12-24, midnight UTC) or an RFC 3339 time (2026-12-24T18:00:00+01:00), got \(field.described)")
+        return failed(
+            field,
+            "expected a date (2026-12-24, midnight UTC) or an RFC 3339 time (2026-12-24T18:00:00+01:00), got \(field.described)"
+        )
     }
 
     // MARK: state
 
     func readState(_ field: Field?) -> StateSpec? {
         guard let field else {
-            return StateSpec(repository: StateSpec.defaultRepository, branch: StateSpec.defaultBranch)
+            return StateSpec(
+                repository: StateSpec.defaultRepository, branch: StateSpec.defaultBranch)
         }
-        guard let map = MapReader(field, expecting: "a mapping with repository and branch") else { return nil }
-        let repository = map.optional("repository").flatMap { $0.nonEmptyString("a path or URL of a git repository") }
+        guard let map = MapReader(field, expecting: "a mapping with repository and branch") else {
+            return nil
+        }
+        let repository = map.optional("repository").flatMap {
+            $0.nonEmptyString("a path or URL of a git repository")
+        }
         let branchField = map.optional("branch")
         let branch = branchField.flatMap { field -> String? in
             guard let name = field.nonEmptyString("a branch name") else { return nil }
-            return Names.isBranchName(name) ? name : failed(field, "expected a valid git branch name, got \(field.described)")
+            return Names.isBranchName(name)
+                ? name : failed(field, "expected a valid git branch name, got \(field.described)")
         }
         if let url = repository, url.contains("://"), let at = url.firstIndex(of: "@"),
             url[..<at].contains(":"), let repoField = map.optional("repository")
         {
             let scheme = url.prefix { $0 != ":" }
-            repoField.error("the repository URL holds a password; keep credentials out of shipml.yaml and give them through the environment (\(scheme)://HOST/...)")
+            repoField.error(
+                "the repository URL holds a password; keep credentials out of shipml.yaml and give them through the environment (\(scheme)://HOST/...)"
+            )
             map.rejectUnknownKeys()
             return nil
         }
         map.rejectUnknownKeys()
         if branchField != nil, branch == nil { return nil }
         if map.pairs.contains(where: { $0.key == "repository" }), repository == nil { return nil }
-        return StateSpec(repository: repository ?? StateSpec.defaultRepository, branch: branch ?? StateSpec.defaultBranch)
+        return StateSpec(
+            repository: repository ?? StateSpec.defaultRepository,
+            branch: branch ?? StateSpec.defaultBranch)
     }
 
     // MARK: across sections
@@ -720,13 +825,16 @@ struct ProjectReader {
     func checkAcross(_ project: Project, map: MapReader, environmentsField: Field) {
         let environmentFields = environmentsField.list() ?? []
         for (index, environment) in project.environments.enumerated() {
-            guard index < environmentFields.count, let envMap = MapReader(environmentFields[index], expecting: "")
+            guard index < environmentFields.count,
+                let envMap = MapReader(environmentFields[index], expecting: "")
             else { continue }
             let deploy = project.deploy
             if environment.overlay != nil, let field = envMap.optional("overlay") {
                 switch deploy?.source {
                 case .chart?:
-                    field.error("an overlay applies to a kustomize deploy; this project deploys a chart (use values)")
+                    field.error(
+                        "an overlay applies to a kustomize deploy; this project deploys a chart (use values)"
+                    )
                 case nil:
                     field.error("an overlay needs a \"deploy\" section with \"kustomize: DIR\"")
                 default: break
@@ -736,7 +844,9 @@ struct ProjectReader {
                 guard let field = envMap.optional(key) else { continue }
                 switch deploy?.source {
                 case .kustomize?:
-                    field.error("values apply to charts; this project deploys with kustomize (use \"overlay\")")
+                    field.error(
+                        "values apply to charts; this project deploys with kustomize (use \"overlay\")"
+                    )
                 case nil:
                     field.error("values need a \"deploy\" section with \"chart: DIR\"")
                 default: break
@@ -751,7 +861,8 @@ struct ProjectReader {
         {
             let names = project.environments.map(\.name)
             baseline.error(
-                "unknown environment \"\(name)\"; expected one of \(names.joined(separator: ", "))\(Suggestions.hint(for: name, in: names))")
+                "unknown environment \"\(name)\"; expected one of \(names.joined(separator: ", "))\(Suggestions.hint(for: name, in: names))"
+            )
         }
     }
 

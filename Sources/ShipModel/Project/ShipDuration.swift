@@ -8,7 +8,9 @@ public struct ShipDuration: Sendable, Equatable, Hashable, Codable, CustomString
     /// Parses a sequence of `<number><unit>` with units s, m, h, d, w, largest first.
     /// Returns nil when the text is not such a duration.
     public init?(parsing text: String) {
-        let units: [(Character, Int)] = [("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)]
+        let units: [(Character, Int)] = [
+            ("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1),
+        ]
         var total = 0
         var number = ""
         var lastUnitIndex = -1
@@ -58,7 +60,9 @@ public struct ShipDuration: Sendable, Equatable, Hashable, Codable, CustomString
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let parsed = ShipDuration(parsing: text) else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "expected a duration like 30m, got \(text)"))
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "expected a duration like 30m, got \(text)"))
         }
         self = parsed
     }

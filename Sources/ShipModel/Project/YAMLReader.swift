@@ -26,7 +26,9 @@ final class YAMLContext {
         report(.warning, at: node, path, message)
     }
 
-    private func report(_ severity: Diagnostic.Severity, at node: Node?, _ path: String, _ message: String) {
+    private func report(
+        _ severity: Diagnostic.Severity, at node: Node?, _ path: String, _ message: String
+    ) {
         let mark = node?.mark
         diagnostics.append(
             Diagnostic(
@@ -41,7 +43,8 @@ final class YAMLContext {
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 diagnostics.append(
-                    Diagnostic(file: file, line: 1, column: 1, path: "", message: "the file is empty"))
+                    Diagnostic(
+                        file: file, line: 1, column: 1, path: "", message: "the file is empty"))
                 return nil
             }
             return node
@@ -50,7 +53,9 @@ final class YAMLContext {
             return nil
         } catch {
             diagnostics.append(
-                Diagnostic(file: file, line: 1, column: 1, path: "", message: "cannot read YAML: \(error)"))
+                Diagnostic(
+                    file: file, line: 1, column: 1, path: "", message: "cannot read YAML: \(error)")
+            )
             return nil
         }
     }
@@ -63,17 +68,20 @@ final class YAMLContext {
         case .scanner(let context, let problem, let mark, _),
             .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
-            let while_ = context.map { " (\($0.text))" } ?? ""
-            return at(mark, "invalid YAML: \(problem)\(while_)")
+            let during = context.map { " (\($0.text))" } ?? ""
+            return at(mark, "invalid YAML: \(problem)\(during)")
         case .reader(let problem, let offset, _, _):
             let (line, column) = Self.position(ofByte: offset ?? 0, in: text)
             return Diagnostic(
-                file: file, line: line, column: column, path: "", message: "invalid YAML text: \(problem)")
+                file: file, line: line, column: column, path: "",
+                message: "invalid YAML text: \(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
-            return at(context.mark, "duplicate key \(keys) in one mapping; each key may appear once")
+            return at(
+                context.mark, "duplicate key \(keys) in one mapping; each key may appear once")
         default:
-            return Diagnostic(file: file, line: 1, column: 1, path: "", message: "invalid YAML: \(error)")
+            return Diagnostic(
+                file: file, line: 1, column: 1, path: "", message: "invalid YAML: \(error)")
         }
     }
 
@@ -189,7 +197,8 @@ struct Field {
     }
 
     /// One of an enumeration's raw values, with a hint for a near miss.
-    func oneOf<T: RawRepresentable & CaseIterable>(_ type: T.Type) -> T? where T.RawValue == String {
+    func oneOf<T: RawRepresentable & CaseIterable>(_ type: T.Type) -> T?
+    where T.RawValue == String {
         let names = T.allCases.map(\.rawValue)
         let choices = names.map { "\"\($0)\"" }.joined(separator: ", ")
         guard case .scalar(let scalar) = node, !isNull else {
@@ -197,7 +206,9 @@ struct Field {
             return nil
         }
         if let value = T(rawValue: scalar.string) { return value }
-        error("expected one of \(choices), got \(described)\(Suggestions.hint(for: scalar.string, in: names))")
+        error(
+            "expected one of \(choices), got \(described)\(Suggestions.hint(for: scalar.string, in: names))"
+        )
         return nil
     }
 
@@ -209,7 +220,11 @@ struct Field {
             var ok = true
             for (index, element) in sequence.enumerated() {
                 let item = Field(node: element, path: "\(path)[\(index)]", context: context)
-                if let text = item.nonEmptyString(expected) { result.append(text) } else { ok = false }
+                if let text = item.nonEmptyString(expected) {
+                    result.append(text)
+                } else {
+                    ok = false
+                }
             }
             return ok ? result : nil
         case .scalar:
@@ -307,16 +322,23 @@ final class MapReader {
         var inherited: [(key: String, keyNode: Node, value: Node)] = []
         for (key, value) in mapping {
             guard case .scalar(let scalar) = key else {
-                field.context.error(at: key, field.path, "keys must be plain strings, got \(Field.describe(key))")
+                field.context.error(
+                    at: key, field.path, "keys must be plain strings, got \(Field.describe(key))")
                 continue
             }
             if scalar.string == "<<", scalar.style == .plain {
                 // YAML merge keys: the merged mapping's keys are defaults for this one.
                 let sources: [Node]
-                if case .sequence(let list) = value { sources = Array(list) } else { sources = [value] }
+                if case .sequence(let list) = value {
+                    sources = Array(list)
+                } else {
+                    sources = [value]
+                }
                 for source in sources {
                     guard case .mapping(let sourceMap) = source else {
-                        field.context.error(at: source, field.path, "a merge key (<<) takes a mapping or a list of mappings")
+                        field.context.error(
+                            at: source, field.path,
+                            "a merge key (<<) takes a mapping or a list of mappings")
                         continue
                     }
                     for (sourceKey, sourceValue) in sourceMap {
@@ -336,7 +358,9 @@ final class MapReader {
     }
 
     var allPairs: [(key: String, value: Field)] {
-        pairs.map { ($0.key, Field(node: $0.value, path: field.child($0.key), context: field.context)) }
+        pairs.map {
+            ($0.key, Field(node: $0.value, path: field.child($0.key), context: field.context))
+        }
     }
 
     /// The value of `key`, if present.
@@ -363,7 +387,8 @@ final class MapReader {
         let known = Array(used).sorted()
         for pair in pairs where !used.contains(pair.key) {
             let hint = Suggestions.hint(for: pair.key, in: known)
-            let expected = hint.isEmpty ? "; expected one of \(known.joined(separator: ", "))" : hint
+            let expected =
+                hint.isEmpty ? "; expected one of \(known.joined(separator: ", "))" : hint
             field.context.error(
                 at: pair.keyNode, field.child(pair.key), "unknown field \"\(pair.key)\"\(expected)")
         }

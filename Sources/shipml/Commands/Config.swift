@@ -3,7 +3,6 @@ import Foundation
 import ShipFiles
 import ShipModel
 
-
 /// `shipml config`: work with the project file.
 struct Config: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -54,7 +53,8 @@ struct Config: ParsableCommand {
         private func finish(project: Project?, diagnostics: [Diagnostic]) {
             if global.json {
                 let report = CheckReport(
-                    file: global.config, valid: project != nil, diagnostics: diagnostics, project: project)
+                    file: global.config, valid: project != nil, diagnostics: diagnostics,
+                    project: project)
                 Console.data(JSONOutput.encode(report))
                 return
             }

@@ -31,7 +31,8 @@ struct Init: ParsableCommand {
     func validate() throws {
         if let name, ProjectTemplate.modelName(fromDirectoryName: name) != name {
             throw ValidationError(
-                "--name must be a lowercase DNS label (a-z, 0-9, -, at most 63 characters), got \"\(name)\"")
+                "--name must be a lowercase DNS label (a-z, 0-9, -, at most 63 characters), got \"\(name)\""
+            )
         }
     }
 
@@ -39,10 +40,14 @@ struct Init: ParsableCommand {
         Console.configure(global)
         let fileSystem = LocalFileSystem()
         let absolute = URL(fileURLWithPath: directory).standardizedFileURL.path
-        let modelName = name ?? ProjectTemplate.modelName(fromDirectoryName: (absolute as NSString).lastPathComponent)
+        let modelName =
+            name
+            ?? ProjectTemplate.modelName(
+                fromDirectoryName: (absolute as NSString).lastPathComponent)
         let projectFile = joinPath(directory, "shipml.yaml")
         if fileSystem.fileKind(at: projectFile) != nil, !force {
-            throw CommandFailure.badInput("\(projectFile) already exists; use --force to replace it")
+            throw CommandFailure.badInput(
+                "\(projectFile) already exists; use --force to replace it")
         }
         var written: [String] = []
         do {

@@ -12,7 +12,8 @@ enum Console {
     static func configure(_ options: GlobalOptions) {
         quiet = options.quiet
         verbose = options.verbose
-        let noColorVariable = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        let noColorVariable =
+            ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         Rainbow.enabled = !options.noColor && !noColorVariable && isatty(STDERR_FILENO) == 1
     }
 

@@ -12,13 +12,15 @@ enum YAMLOutput {
     private static func tidy(_ node: Node) -> Node {
         switch node {
         case .scalar(let scalar):
-            guard scalar.style == .plain, Int(scalar.string) == nil, let value = Double(scalar.string),
+            guard scalar.style == .plain, Int(scalar.string) == nil,
+                let value = Double(scalar.string),
                 value.isFinite, scalar.string.contains("e")
             else { return node }
             return Node(String(value), scalar.tag, .plain)
         case .mapping(let mapping):
             return .mapping(
-                Node.Mapping(mapping.map { (tidy($0.key), tidy($0.value)) }, mapping.tag, mapping.style))
+                Node.Mapping(
+                    mapping.map { (tidy($0.key), tidy($0.value)) }, mapping.tag, mapping.style))
         case .sequence(let sequence):
             return .sequence(Node.Sequence(sequence.map(tidy), sequence.tag, sequence.style))
         case .alias:
