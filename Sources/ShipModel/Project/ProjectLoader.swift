@@ -64,21 +64,21 @@ public enum ProjectLoader {
                     column: location.column,
                     path: path, message: message))
         }
-        func expectDirectory(_ path: String, at field: String, _ what: String) {
+        func expect(_ kind: FileKind, _ path: String, at field: String, _ what: String) {
             let resolved = loaded.resolve(path)
             switch fileSystem.fileKind(at: resolved) {
-            case .directory?: break
+            case kind?: break
             case nil: report(.warning, field, "\(what) \"\(resolved)\" does not exist yet")
-            default: report(.error, field, "\"\(resolved)\" is not a directory; expected \(what)")
+            default:
+                let noun = kind == .directory ? "a directory" : "a file"
+                report(.error, field, "\"\(resolved)\" is not \(noun); expected \(what)")
             }
         }
+        func expectDirectory(_ path: String, at field: String, _ what: String) {
+            expect(.directory, path, at: field, what)
+        }
         func expectFile(_ path: String, at field: String, _ what: String) {
-            let resolved = loaded.resolve(path)
-            switch fileSystem.fileKind(at: resolved) {
-            case .file?: break
-            case nil: report(.warning, field, "\(what) \"\(resolved)\" does not exist yet")
-            default: report(.error, field, "\"\(resolved)\" is not a file; expected \(what)")
-            }
+            expect(.file, path, at: field, what)
         }
 
         expectDirectory(project.model.path, at: "model.path", "the model directory")

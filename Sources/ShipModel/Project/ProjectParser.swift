@@ -51,7 +51,7 @@ public enum ProjectParser {
         guard let map = MapReader(field, expecting: "a mapping with \"thresholds\"") else {
             throw ProjectFileError(diagnostics: context.diagnostics)
         }
-        let policy = ProjectReader(context: context).readPolicy(map, required: true)
+        let policy = ProjectReader(context: context).readPolicy(map)
         map.rejectUnknownKeys()
         guard let policy, !context.hasErrors else {
             throw ProjectFileError(diagnostics: context.diagnostics)
@@ -170,7 +170,7 @@ struct ProjectReader {
                 "give the thresholds inline or in the policy file named by \"policy\", not both")
             _ = map.optional("inconclusive")
         } else if policyFile == nil {
-            policy = readPolicy(map, required: true)
+            policy = readPolicy(map)
         } else if let inconclusive = map.optional("inconclusive") {
             inconclusive.error("\"inconclusive\" belongs in the policy file named by \"policy\"")
         }
@@ -202,24 +202,18 @@ struct ProjectReader {
     }
 
     /// Reads `inconclusive` and `thresholds` from a mapping (the evaluation section or a policy file).
-    func readPolicy(_ map: MapReader, required: Bool) -> Policy? {
+    func readPolicy(_ map: MapReader) -> Policy? {
         let inconclusive = map.optional("inconclusive").map { $0.oneOf(InconclusiveOutcome.self) }
-        guard
-            let thresholdsField = required
-                ? map.required("thresholds", "the rules the metrics must meet")
-                : map.optional("thresholds")
+        guard let thresholdsField = map.required("thresholds", "the rules the metrics must meet"),
+            let thresholds = thresholdsField.each(readThreshold)
         else { return nil }
-        guard let items = thresholdsField.list() else { return nil }
-        if items.isEmpty {
+        if thresholds.isEmpty {
             thresholdsField.error(
                 "a policy with no thresholds would bless any model; name at least one threshold")
             return nil
         }
-        let thresholds = items.map(readThreshold)
         if inconclusive == .some(nil) { return nil }
-        let all = thresholds.compactMap { $0 }
-        guard all.count == thresholds.count else { return nil }
-        return Policy(inconclusive: (inconclusive ?? nil) ?? .fail, thresholds: all)
+        return Policy(inconclusive: (inconclusive ?? nil) ?? .fail, thresholds: thresholds)
     }
 
     func readThreshold(_ field: Field) -> Threshold? {
@@ -639,22 +633,10 @@ struct ProjectReader {
             if let rule = readApprovals(field) { gates.approvals = rule } else { ok = false }
         }
         if let field = map.optional("windows") {
-            if let items = field.list() {
-                let windows = items.map(readWindow)
-                if windows.contains(where: { $0 == nil }) { ok = false }
-                gates.windows = windows.compactMap { $0 }
-            } else {
-                ok = false
-            }
+            if let windows = field.each(readWindow) { gates.windows = windows } else { ok = false }
         }
         if let field = map.optional("freeze") {
-            if let items = field.list() {
-                let periods = items.map(readFreeze)
-                if periods.contains(where: { $0 == nil }) { ok = false }
-                gates.freeze = periods.compactMap { $0 }
-            } else {
-                ok = false
-            }
+            if let periods = field.each(readFreeze) { gates.freeze = periods } else { ok = false }
         }
         if let field = map.optional("requireLint") {
             if let value = field.bool() { gates.requireLint = value } else { ok = false }

@@ -235,6 +235,14 @@ struct Field {
         }
     }
 
+    /// Reads every element of a list; nil (with every element's problems reported) if any fails.
+    func each<T>(_ read: (Field) -> T?) -> [T]? {
+        guard let items = list() else { return nil }
+        let values = items.map(read)
+        let all = values.compactMap { $0 }
+        return all.count == values.count ? all : nil
+    }
+
     /// YAML 1.2 core schema floats: `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`.
     static func isCoreFloat(_ text: String) -> Bool {
         var bytes = Substring(text).utf8[...]
