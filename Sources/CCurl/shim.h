@@ -32,6 +32,13 @@ static inline CURLcode shipml_curl_setopt_data_callback(CURL *handle, CURLoption
     return curl_easy_setopt(handle, option, callback);
 }
 
+/* CURLOPT_SEEKFUNCTION: lets libcurl rewind an upload body, for example when it resends a
+   request on a fresh connection after a kept-alive one turned out to be closed. */
+static inline CURLcode shipml_curl_setopt_seek_callback(CURL *handle, CURLoption option,
+                                                        curl_seek_callback callback) {
+    return curl_easy_setopt(handle, option, callback);
+}
+
 static inline CURLcode shipml_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }
