@@ -1,10 +1,13 @@
 public import Foundation
 
 /// What a finished process left behind.
-public struct ProcessResult: Sendable {
+public struct ProcessResult: Sendable, Equatable {
     public var status: Int32
     public var stdout: String
     public var stderr: String
+
+    /// Whether it exited with status 0.
+    public var succeeded: Bool { status == 0 }
 }
 
 /// Runs real tools (`git`, `tar`, `skopeo`, the built `shipml`) from tests.

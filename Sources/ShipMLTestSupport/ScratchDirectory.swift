@@ -3,11 +3,12 @@ public import Foundation
 /// A fresh directory under the system's temporary directory, removed when the last reference
 /// to it goes away.
 public final class ScratchDirectory: Sendable {
-    /// The directory's absolute path.
+    /// The directory's absolute path, with symbolic links resolved (so `/tmp` on macOS reads
+    /// `/private/tmp`, as git reports it).
     public let path: String
 
     public init(prefix: String = "shipml-test") throws {
-        let base = NSTemporaryDirectory()
+        let base = URL(fileURLWithPath: NSTemporaryDirectory()).resolvingSymlinksInPath().path
         let name = "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
         path = (base as NSString).appendingPathComponent(name)
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

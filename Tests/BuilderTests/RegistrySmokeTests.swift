@@ -26,7 +26,8 @@ struct RegistrySmokeTests {
         let digest = try sha256Hex(blob)
         let repository = "smoke/blob-\(UUID().uuidString.prefix(8).lowercased())"
 
-        let start = try client.send(HTTPRequest(.post, url: "\(base)/v2/\(repository)/blobs/uploads/"))
+        let start = try client.send(
+            HTTPRequest(.post, url: "\(base)/v2/\(repository)/blobs/uploads/"))
         #expect(start.status == 202)
         let location = try #require(start.headers["Location"])
         let uploadURL = location.hasPrefix("http") ? location : base + location

@@ -1,0 +1,91 @@
+import CGit2
+import Foundation
+
+extension GitRepository {
+    /// Pushes references to a remote given by URL, without configuring a named remote.
+    ///
+    /// Local paths and `file://` URLs work; other transports work only where no credentials
+    /// are needed, as no credential callback is set.
+    /// A refspec without a leading `+` only fast-forwards: pushing over commits that the remote
+    /// has and this repository lacks fails, as does any update the remote refuses.
+    /// - Parameters:
+    ///   - url: The remote, e.g. `/srv/git/releases.git` or `file:///srv/git/releases.git`.
+    ///   - refspecs: What to push, e.g. `["refs/heads/main:refs/heads/main"]`.
+    /// - Throws: ``GitError`` with code ``GitError/Code/nonFastForward`` when a push would
+    ///   lose remote commits; ``GitError`` naming each rejected reference and the remote's
+    ///   reason when the remote refuses an update; ``GitError`` when the remote cannot be
+    ///   reached.
+    public func push(to url: String, refspecs: [String]) throws {
+        let what = "cannot push \(refspecs.joined(separator: ", ")) to \(url)"
+        let remote = try anonymousRemote(url, what)
+        let outcome = PushOutcome()
+        var options = git_push_options()
+        try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), what)
+        // A C function pointer cannot capture context: the closure below captures nothing and
+        // finds `outcome` through the payload, which is valid while `outcome` is alive, i.e.
+        // until `withExtendedLifetime` returns, after git_remote_push has returned.
+        options.callbacks.push_update_reference = { refname, status, payload in
+            guard let status, let payload else { return 0 }
+            let outcome = Unmanaged<PushOutcome>.fromOpaque(payload).takeUnretainedValue()
+            let name = refname.map { String(cString: $0) } ?? "?"
+            outcome.rejections.append("\(name) (\(String(cString: status)))")
+            return 0
+        }
+        try withExtendedLifetime(outcome) {
+            options.callbacks.payload = Unmanaged.passUnretained(outcome).toOpaque()
+            try remote.withPointer { remote in
+                try withStringArray(refspecs) { array in
+                    try check(git_remote_push(remote, array, &options), what)
+                }
+            }
+        }
+        if !outcome.rejections.isEmpty {
+            throw GitError(
+                code: .generic, errorClass: 4,
+                message: "the remote rejected \(outcome.rejections.joined(separator: ", "))",
+                context: what)
+        }
+    }
+
+    /// Fetches references from a remote given by URL, without configuring a named remote.
+    ///
+    /// Local paths and `file://` URLs work. The objects arrive in this repository and the
+    /// destinations of `refspecs` are updated, e.g. `refs/heads/main:refs/remotes/origin/main`.
+    /// - Parameters:
+    ///   - url: The remote, e.g. `/srv/git/releases.git` or `file:///srv/git/releases.git`.
+    ///   - refspecs: What to fetch and where to store it.
+    /// - Throws: ``GitError`` when the remote cannot be reached or a refspec is malformed.
+    public func fetch(from url: String, refspecs: [String]) throws {
+        let what = "cannot fetch \(refspecs.joined(separator: ", ")) from \(url)"
+        let remote = try anonymousRemote(url, what)
+        var options = git_fetch_options()
+        try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), what)
+        try remote.withPointer { remote in
+            try withStringArray(refspecs) { array in
+                try check(git_remote_fetch(remote, array, &options, "fetch from \(url)"), what)
+            }
+        }
+    }
+
+    private func anonymousRemote(
+        _ url: String, _ what: String
+    ) throws(GitError) -> Handle<RemoteObject> {
+        // libgit2 takes a local path that does not exist for an unknown URL scheme and says
+        // "unsupported URL protocol"; say what is actually wrong.
+        let isLocalPath = !url.contains("://") && (url.hasPrefix("/") || !url.contains(":"))
+        if isLocalPath && !FileManager.default.fileExists(atPath: url) {
+            throw GitError(
+                code: .notFound, errorClass: 12, message: "no such directory", context: what)
+        }
+        return try handle.withPointer { repo throws(GitError) in
+            try Handle.make(what) { git_remote_create_anonymous(&$0, repo, url) }
+        }
+    }
+}
+
+/// What libgit2 reported about each reference during one push; filled by the
+/// `push_update_reference` callback, on the pushing thread, while `git_remote_push` runs.
+private final class PushOutcome {
+    /// `refs/heads/main (reason)` for each update the remote refused.
+    var rejections: [String] = []
+}
