@@ -44,7 +44,14 @@ struct Config: ParsableCommand {
                 finish(project: nil, diagnostics: error.diagnostics)
                 throw CommandFailure.silent(.badInput)
             }
+            Console.info("read \(loaded.file); paths resolve against \(loaded.directory)")
             let diagnostics = ProjectLoader.checkReferences(loaded, fileSystem: fileSystem)
+            let project = loaded.project
+            Console.info(
+                "model \(project.model.name) \(project.model.version), "
+                    + "\(project.environments.count) environments "
+                    + "(\(project.environments.map(\.name).joined(separator: " → "))), "
+                    + "\(project.evaluation?.policy?.thresholds.count ?? 0) inline thresholds")
             let failed = diagnostics.contains { $0.severity == .error || strict }
             finish(project: failed ? nil : loaded.project, diagnostics: diagnostics)
             if failed { throw CommandFailure.silent(.badInput) }
