@@ -15,4 +15,10 @@ enum shipml_archive_filetype {
     SHIPML_AE_IFDIR = 0040000,
     SHIPML_AE_IFIFO = 0010000,
 };
+
+/* archive_set_error is variadic and cannot be called from Swift: a fixed-argument wrapper that
+   passes the message through "%s", so no formatting directive in it is ever interpreted. */
+static inline void shipml_archive_set_error(struct archive *a, int code, const char *message) {
+    archive_set_error(a, code, "%s", message);
+}
 #endif

@@ -3,8 +3,12 @@ public import Foundation
 /// What a finished process left behind.
 public struct ProcessResult: Sendable, Equatable {
     public var status: Int32
-    public var stdout: String
+    /// Standard output, as bytes.
+    public var stdoutData: Data
     public var stderr: String
+
+    /// Standard output, as UTF-8 text.
+    public var stdout: String { String(decoding: stdoutData, as: UTF8.self) }
 
     /// Whether it exited with status 0.
     public var succeeded: Bool { status == 0 }
@@ -50,7 +54,7 @@ public enum ProcessRunner {
         process.waitUntilExit()
         group.wait()
         return ProcessResult(
-            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+            status: process.terminationStatus, stdoutData: out,
             stderr: String(decoding: err, as: UTF8.self))
     }
 }

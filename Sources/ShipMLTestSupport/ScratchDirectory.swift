@@ -31,11 +31,17 @@ public final class ScratchDirectory: Sendable {
     /// Writes a text file, creating its parent directories.
     @discardableResult
     public func write(_ relative: String, _ text: String) throws -> String {
+        try write(relative, Data(text.utf8))
+    }
+
+    /// Writes a file, creating its parent directories.
+    @discardableResult
+    public func write(_ relative: String, _ data: Data) throws -> String {
         let target = path(relative)
         try FileManager.default.createDirectory(
             atPath: (target as NSString).deletingLastPathComponent,
             withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: URL(fileURLWithPath: target))
+        try data.write(to: URL(fileURLWithPath: target))
         return target
     }
 }

@@ -1,0 +1,110 @@
+import CArchive
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// How many bytes the archive code moves at a time: source file reads, archive data reads and
+/// libarchive's read block size. Memory use does not grow with entry sizes.
+let archiveChunkSize = 1 << 20
+
+// Each libarchive handle has exactly one owner, a final class whose deinit frees it. The
+// pointers never leave the Archive folder.
+
+/// Owns a libarchive write handle (`archive_write_new`).
+final class WriteHandle {
+    let pointer: OpaquePointer
+    /// The output sink's box when writing to a closure: libarchive holds it unretained as its
+    /// client data, so it lives here for as long as the handle may call back.
+    var output: OutputBox?
+    /// The output file's descriptor when writing to a file. The handle owns it, not
+    /// libarchive: `archive_write_free` of a failed handle would leave a descriptor that
+    /// libarchive opened open.
+    var descriptor: Int32?
+    /// Whether `archive_write_close` succeeded. Until then, deinit marks the handle failed
+    /// first, so that freeing it does not write an end-of-archive trailer after an incomplete
+    /// entry (or call a sink from deinit).
+    var closed = false
+
+    init(operation: @autoclosure () -> String, path: String?) throws {
+        guard let pointer = archive_write_new() else {
+            throw ArchiveError(
+                code: .fatal, message: "libarchive could not allocate a write handle",
+                systemError: ENOMEM, operation: operation(), path: path)
+        }
+        self.pointer = pointer
+    }
+
+    deinit {
+        if !closed { archive_write_fail(pointer) }
+        archive_write_free(pointer)
+        _ = closeDescriptor()
+    }
+
+    /// Closes the output file, if any, once; returns `errno` when `close` failed, else 0.
+    func closeDescriptor() -> Int32 {
+        guard let descriptor else { return 0 }
+        self.descriptor = nil
+        return close(descriptor) == 0 ? 0 : errno
+    }
+}
+
+/// Owns a libarchive read handle (`archive_read_new`).
+final class ReadHandle {
+    let pointer: OpaquePointer
+
+    init(operation: @autoclosure () -> String, path: String?) throws {
+        guard let pointer = archive_read_new() else {
+            throw ArchiveError(
+                code: .fatal, message: "libarchive could not allocate a read handle",
+                systemError: ENOMEM, operation: operation(), path: path)
+        }
+        self.pointer = pointer
+    }
+
+    deinit {
+        archive_read_free(pointer)
+    }
+}
+
+/// Owns a libarchive entry (`archive_entry_new`).
+final class EntryHandle {
+    let pointer: OpaquePointer
+
+    init(operation: @autoclosure () -> String, path: String?) throws {
+        guard let pointer = archive_entry_new() else {
+            throw ArchiveError(
+                code: .fatal, message: "libarchive could not allocate an entry",
+                systemError: ENOMEM, operation: operation(), path: path)
+        }
+        self.pointer = pointer
+    }
+
+    deinit {
+        archive_entry_free(pointer)
+    }
+}
+
+/// The client data of a write handle that writes to a closure.
+///
+/// libarchive calls ``TarWriter``'s write callback synchronously, on the thread of the
+/// `TarWriter` call that produced the bytes; the callback hands them to `sink` and, when the
+/// sink throws, keeps the error here so the writer can rethrow it instead of libarchive's
+/// generic failure.
+final class OutputBox {
+    let sink: (UnsafeRawBufferPointer) throws -> Void
+    /// The first error the sink threw, until the writer takes it.
+    var error: (any Error)?
+
+    init(sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+        self.sink = sink
+    }
+
+    /// The sink's error, once; nil when the sink has not failed since the last call.
+    func takeError() -> (any Error)? {
+        defer { error = nil }
+        return error
+    }
+}
