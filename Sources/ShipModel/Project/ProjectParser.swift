@@ -108,15 +108,8 @@ struct ProjectReader {
         guard let map = MapReader(field, expecting: "a mapping with name, version and path") else {
             return nil
         }
-        let name = map.required("name", "a DNS label such as sentiment-bert").flatMap { field in
-            field.nonEmptyString().flatMap { value in
-                Names.isDNSLabel(value)
-                    ? value
-                    : failed(
-                        field,
-                        "expected a lowercase DNS label (a-z, 0-9, -, at most 63 characters, starting and ending with a letter or digit), got \(field.described)"
-                    )
-            }
+        let name = map.required("name", "a DNS label such as sentiment-bert").flatMap {
+            $0.dnsLabel("a lowercase DNS label")
         }
         let version = map.required("version", "the release version, also the image tag").flatMap {
             field in
@@ -522,26 +515,12 @@ struct ProjectReader {
         guard let map = MapReader(field, expecting: "a mapping with the environment's name") else {
             return nil
         }
-        let name = map.required("name", "such as dev, staging or prod").flatMap { field in
-            field.nonEmptyString().flatMap { value in
-                Names.isDNSLabel(value)
-                    ? value
-                    : failed(
-                        field,
-                        "expected a lowercase DNS label (a-z, 0-9, -, at most 63 characters), got \(field.described)"
-                    )
-            }
+        let name = map.required("name", "such as dev, staging or prod").flatMap {
+            $0.dnsLabel("a lowercase DNS label")
         }
         let namespaceField = map.optional("namespace")
-        let namespace = namespaceField.flatMap { field in
-            field.nonEmptyString().flatMap { value in
-                Names.isDNSLabel(value)
-                    ? value
-                    : failed(
-                        field,
-                        "expected a Kubernetes namespace (a lowercase DNS label), got \(field.described)"
-                    )
-            }
+        let namespace = namespaceField.flatMap {
+            $0.dnsLabel("a Kubernetes namespace (a lowercase DNS label)")
         }
         let fromField = map.optional("from")
         let from = fromField.flatMap { field -> [String]? in

@@ -158,6 +158,16 @@ struct Field {
         return text
     }
 
+    /// A DNS-1123 label, as Kubernetes names namespaces and objects.
+    func dnsLabel(_ expected: String) -> String? {
+        guard let value = nonEmptyString() else { return nil }
+        if Names.isDNSLabel(value) { return value }
+        error(
+            "expected \(expected) (a-z, 0-9, -, at most 63 characters, starting and ending with a letter or digit), got \(described)"
+        )
+        return nil
+    }
+
     func bool() -> Bool? {
         if case .scalar(let scalar) = node, scalar.style == .plain {
             switch scalar.string {
