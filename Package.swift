@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/onevcat/Rainbow", from: "4.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
     ],
     targets: [
         // Thin C modules: a module map and one shim header each, found through pkg-config.
@@ -40,7 +41,10 @@ let package = Package(
         .target(name: "ShipFiles", swiftSettings: upcoming),
         .target(
             name: "Builder",
-            dependencies: ["ShipModel", "ShipFiles", "CArchive", "CCurl"],
+            dependencies: [
+                "ShipModel", "ShipFiles", "CArchive", "CCurl",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: upcoming),
         .target(
             name: "Validator",

@@ -7,7 +7,7 @@ import CGit2
 public final class GitRepository {
     let handle: Handle<RepositoryObject>
 
-    private init(handle: Handle<RepositoryObject>) {
+    init(handle: Handle<RepositoryObject>) {
         self.handle = handle
     }
 

@@ -1,0 +1,202 @@
+public import Foundation
+import ShipFiles
+public import ShipModel
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// An OCI image layout directory (`oci-layout`, `index.json`, `blobs/sha256/…`), as skopeo,
+/// umoci and ORAS read it. Blobs are written under a temporary name and renamed once their
+/// digest is known, so every file under `blobs/` always matches its name; `index.json` is
+/// replaced atomically under a lock, so concurrent writers into one layout all land.
+public final class ImageLayout: Sendable {
+    /// The layout's directory.
+    public let root: String
+
+    private init(root: String) { self.root = root }
+
+    /// Opens a layout, creating it when `create` is true and it does not exist.
+    /// - Throws: ``LayoutError`` when the directory is not a layout, or cannot be made one.
+    public static func open(_ root: String, create: Bool) throws -> ImageLayout {
+        let layout = ImageLayout(root: root)
+        let fileSystem = LocalFileSystem()
+        let marker = joinPath(root, "oci-layout")
+        if fileSystem.isFile(marker) {
+            let data = try layout.read(marker)
+            struct Header: Decodable { var imageLayoutVersion: String }
+            guard let header = try? JSONDecoder().decode(Header.self, from: data),
+                header.imageLayoutVersion == "1.0.0"
+            else {
+                throw LayoutError(
+                    path: marker, reason: "expected {\"imageLayoutVersion\": \"1.0.0\"}")
+            }
+        } else {
+            guard create else {
+                throw LayoutError(
+                    path: root,
+                    reason: fileSystem.isDirectory(root)
+                        ? "is not an OCI image layout (no oci-layout file)" : "no such directory")
+            }
+            if fileSystem.isDirectory(root),
+                let entries = try? fileSystem.contentsOfDirectory(at: root), !entries.isEmpty
+            {
+                throw LayoutError(
+                    path: root, reason: "exists, is not empty and is not an OCI image layout")
+            }
+            do {
+                try fileSystem.createDirectory(at: joinPath(root, "blobs/sha256"))
+                try fileSystem.writeText(at: marker, "{\"imageLayoutVersion\":\"1.0.0\"}")
+            } catch let error as FileSystemError {
+                throw LayoutError(path: error.path, reason: error.reason)
+            }
+        }
+        try layout.withLock {
+            if !fileSystem.isFile(layout.indexPath) {
+                try layout.writeIndex(ImageIndex())
+            }
+        }
+        try? fileSystem.createDirectory(at: joinPath(root, "blobs/sha256"))
+        return layout
+    }
+
+    var indexPath: String { joinPath(root, "index.json") }
+
+    /// Where a blob lives.
+    public func blobPath(_ digest: Digest) -> String {
+        joinPath(root, "blobs/\(digest.algorithm)/\(digest.encoded)")
+    }
+
+    /// Whether the layout holds a blob of this digest and size.
+    public func hasBlob(_ digest: Digest, size: Int64) -> Bool {
+        var info = stat()
+        return stat(blobPath(digest), &info) == 0 && Int64(info.st_size) == size
+    }
+
+    /// Writes a small blob (a manifest, a config) and says what it is.
+    public func writeBlob(_ data: Data, mediaType: MediaType) throws -> Descriptor {
+        let writer = try beginBlob()
+        try data.withUnsafeBytes { try writer.write($0) }
+        let (digest, size) = try writer.commit()
+        return Descriptor(mediaType: mediaType, digest: digest, size: size)
+    }
+
+    /// Starts writing a blob whose digest is learnt as it is written.
+    public func beginBlob() throws -> BlobWriter {
+        try BlobWriter(directory: joinPath(root, "blobs/sha256"))
+    }
+
+    /// Reads a blob and checks it against its digest.
+    public func readBlob(_ descriptor: Descriptor) throws -> Data {
+        let data = try read(blobPath(descriptor.digest))
+        guard Int64(data.count) == descriptor.size else {
+            throw LayoutError(
+                path: blobPath(descriptor.digest),
+                reason: "has \(data.count) bytes; the descriptor says \(descriptor.size)")
+        }
+        guard Digest(sha256: SHA256Hasher.hash(data)) == descriptor.digest else {
+            throw LayoutError(
+                path: blobPath(descriptor.digest), reason: "does not match its digest")
+        }
+        return data
+    }
+
+    /// The layout's `index.json`.
+    public func readIndex() throws -> ImageIndex {
+        let data = try read(indexPath)
+        do {
+            return try JSONDecoder().decode(ImageIndex.self, from: data)
+        } catch {
+            throw LayoutError(path: indexPath, reason: "is not a valid OCI image index (\(error))")
+        }
+    }
+
+    /// Points `tag` at `descriptor` in `index.json`, replacing what the tag named before and
+    /// keeping every other entry.
+    public func tag(_ descriptor: Descriptor, as tag: String) throws {
+        var entry = descriptor
+        var annotations = entry.annotations ?? [:]
+        annotations[AnnotationKey.refName] = tag
+        entry.annotations = annotations
+        try withLock {
+            var index = try readIndex()
+            index.manifests.removeAll { $0.annotations?[AnnotationKey.refName] == tag }
+            index.manifests.append(entry)
+            try writeIndex(index)
+        }
+    }
+
+    /// The manifest descriptor a tag names; with no tag, the only manifest in the layout.
+    public func resolve(_ tag: String?) throws -> Descriptor {
+        let index = try readIndex()
+        if let tag {
+            guard
+                let found = index.manifests.last(where: {
+                    $0.annotations?[AnnotationKey.refName] == tag
+                })
+            else {
+                let tags = index.manifests.compactMap { $0.annotations?[AnnotationKey.refName] }
+                throw LayoutError(
+                    path: root,
+                    reason:
+                        "has no tag \"\(tag)\"; it has \(tags.isEmpty ? "none" : tags.sorted().joined(separator: ", "))"
+                )
+            }
+            return found
+        }
+        guard index.manifests.count == 1, let only = index.manifests.first else {
+            throw LayoutError(
+                path: root,
+                reason: "holds \(index.manifests.count) manifests; name one with oci:\(root):TAG")
+        }
+        return only
+    }
+
+    private func writeIndex(_ index: ImageIndex) throws {
+        do {
+            try AtomicFileWriter.write(try CanonicalJSON.encode(index), to: indexPath)
+        } catch let error as FileSystemError {
+            throw LayoutError(path: error.path, reason: error.reason)
+        }
+    }
+
+    private func read(_ path: String) throws -> Data {
+        do {
+            return try LocalFileSystem().readFile(at: path)
+        } catch let error as FileSystemError {
+            throw LayoutError(path: error.path, reason: error.reason)
+        }
+    }
+
+    /// Runs `body` holding an exclusive lock on the layout (`flock` on a lock file beside
+    /// `index.json`), so read-modify-write of the index by several processes never loses one.
+    private func withLock<T>(_ body: () throws -> T) throws -> T {
+        let lockPath = joinPath(root, ".shipml-index.lock")
+        let fd = Glibc.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw LayoutError(
+                path: lockPath, reason: "cannot open the lock file (\(errnoText(errno)))")
+        }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                throw LayoutError(path: lockPath, reason: "cannot lock (\(errnoText(errno)))")
+            }
+        }
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+}
+
+/// Something wrong with an image layout, naming the file.
+public struct LayoutError: Error, CustomStringConvertible, Equatable, Sendable {
+    public var path: String
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "\(path): \(reason)" }
+}

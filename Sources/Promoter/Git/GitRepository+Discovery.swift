@@ -1,0 +1,46 @@
+import CGit2
+import Foundation
+
+extension GitRepository {
+    /// Opens the repository that holds `path`, searching parent directories as `git` does;
+    /// nil when `path` is not inside a repository.
+    /// - Throws: ``GitError`` for a repository that exists but cannot be opened.
+    public static func discover(containing path: String) throws -> GitRepository? {
+        try LibGit2.ensureInitialized()
+        var pointer: OpaquePointer?
+        let code = git_repository_open_ext(&pointer, path, 0, nil)
+        if code == GIT_ENOTFOUND.rawValue {
+            git_error_clear()
+            return nil
+        }
+        try check(code, "cannot open the repository holding \(path)")
+        guard let pointer else { return nil }
+        return GitRepository(handle: Handle(owning: pointer))
+    }
+
+    /// The URL of a configured remote (such as `origin`), with any user name or password
+    /// removed; nil when there is no such remote.
+    public func remoteURL(_ name: String) -> String? {
+        handle.withPointer { repo -> String? in
+            var raw: OpaquePointer?
+            guard git_remote_lookup(&raw, repo, name) == 0, let raw else {
+                git_error_clear()
+                return nil
+            }
+            let remote = Handle<RemoteObject>(owning: raw)
+            return remote.withPointer { pointer in
+                git_remote_url(pointer).map { Self.withoutCredentials(String(cString: $0)) }
+            }
+        }
+    }
+
+    /// `https://user:token@host/x` → `https://host/x`; other forms are returned as they are.
+    static func withoutCredentials(_ url: String) -> String {
+        guard let scheme = url.range(of: "://"),
+            let at = url[scheme.upperBound...].firstIndex(of: "@")
+        else { return url }
+        let slash = url[scheme.upperBound...].firstIndex(of: "/") ?? url.endIndex
+        guard at < slash else { return url }
+        return String(url[..<scheme.upperBound]) + String(url[url.index(after: at)...])
+    }
+}
