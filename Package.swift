@@ -7,6 +7,14 @@ let upcoming: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+// Builder imports two C libraries whose headers include <sys/stat.h>; in a whole-module
+// (release) build Clang attributes `struct stat`'s members to whichever C module included it
+// first, and MemberImportVisibility then rejects `st_size` in files that import only Glibc.
+let builderSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
 let package = Package(
     name: "shipml",
     platforms: [.macOS(.v13)],
@@ -45,7 +53,7 @@ let package = Package(
                 "ShipModel", "ShipFiles", "CArchive", "CCurl",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            swiftSettings: upcoming),
+            swiftSettings: builderSettings),
         .target(
             name: "Validator",
             dependencies: ["ShipModel", "ShipFiles", .product(name: "Yams", package: "Yams")],
