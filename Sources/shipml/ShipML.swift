@@ -23,7 +23,7 @@ struct ShipML: ParsableCommand {
               shipml config check --json  the same, for a machine
             """,
         version: ShipMLVersion.current,
-        subcommands: [Init.self, Config.self]
+        subcommands: [Init.self, Config.self, Build.self, Inspect.self]
     )
 
     static func main() {

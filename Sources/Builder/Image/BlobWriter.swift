@@ -11,6 +11,7 @@ public import ShipModel
 /// removes its temporary file, so a failed or killed build never leaves a blob whose name
 /// does not match its bytes.
 public final class BlobWriter {
+    /// Where finished blobs go (`blobs/sha256`).
     private let directory: String
     private let temporaryPath: String
     private var fd: Int32
@@ -18,10 +19,19 @@ public final class BlobWriter {
     /// How many bytes have been written.
     public private(set) var size: Int64 = 0
     private var finished = false
+    /// Flushes written data to disk in the background while the build goes on, so the fsync
+    /// at the end has little left to wait for.
+    private let flusher = DispatchQueue(label: "shipml.blob-flush")
+    private var unflushed: Int64 = 0
+    private static let flushEvery: Int64 = 32 << 20
 
-    init(directory: String) throws {
+    /// - Parameters:
+    ///   - directory: where the finished blob is renamed to.
+    ///   - temporaryDirectory: where it is written until then, on the same file system and
+    ///     outside `blobs/`, so a killed build never leaves a partial file among the blobs.
+    init(directory: String, temporaryDirectory: String) throws {
         self.directory = directory
-        var template = Array("\(directory)/.tmp-blob-XXXXXX".utf8CString)
+        var template = Array("\(temporaryDirectory)/blob-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { buffer in
             buffer.baseAddress.map { mkstemp($0) } ?? -1
         }
@@ -35,6 +45,7 @@ public final class BlobWriter {
     }
 
     deinit {
+        flusher.sync {}
         if !finished {
             close(fd)
             unlink(temporaryPath)
@@ -59,6 +70,12 @@ public final class BlobWriter {
             offset += written
         }
         size += Int64(bytes.count)
+        unflushed += Int64(bytes.count)
+        if unflushed >= Self.flushEvery {
+            unflushed = 0
+            let fd = fd
+            flusher.async { _ = fdatasync(fd) }
+        }
     }
 
     /// Finishes the blob: checks the digest if one is expected, flushes it to disk and gives
@@ -70,6 +87,7 @@ public final class BlobWriter {
             throw LayoutError(
                 path: directory, reason: "the blob's content is \(digest), expected \(expected)")
         }
+        flusher.sync {}
         guard fsync(fd) == 0 else {
             throw LayoutError(path: directory, reason: "cannot flush to disk (\(errnoText(errno)))")
         }
@@ -87,6 +105,7 @@ public final class BlobWriter {
     /// Gives up: the temporary file is removed.
     public func abort() {
         guard !finished else { return }
+        flusher.sync {}
         finished = true
         close(fd)
         unlink(temporaryPath)

@@ -22,36 +22,43 @@ public final class ImageLayout: Sendable {
         let layout = ImageLayout(root: root)
         let fileSystem = LocalFileSystem()
         let marker = joinPath(root, "oci-layout")
-        if fileSystem.isFile(marker) {
-            let data = try layout.read(marker)
-            struct Header: Decodable { var imageLayoutVersion: String }
-            guard let header = try? JSONDecoder().decode(Header.self, from: data),
-                header.imageLayoutVersion == "1.0.0"
-            else {
-                throw LayoutError(
-                    path: marker, reason: "expected {\"imageLayoutVersion\": \"1.0.0\"}")
-            }
-        } else {
+        if !fileSystem.isFile(marker) {
             guard create else {
                 throw LayoutError(
                     path: root,
                     reason: fileSystem.isDirectory(root)
                         ? "is not an OCI image layout (no oci-layout file)" : "no such directory")
             }
-            if fileSystem.isDirectory(root),
-                let entries = try? fileSystem.contentsOfDirectory(at: root), !entries.isEmpty
-            {
-                throw LayoutError(
-                    path: root, reason: "exists, is not empty and is not an OCI image layout")
-            }
             do {
-                try fileSystem.createDirectory(at: joinPath(root, "blobs/sha256"))
-                try fileSystem.writeText(at: marker, "{\"imageLayoutVersion\":\"1.0.0\"}")
+                try fileSystem.createDirectory(at: root)
             } catch let error as FileSystemError {
                 throw LayoutError(path: error.path, reason: error.reason)
             }
         }
+        // Several builds may create the same layout at once: decide and create under the lock.
         try layout.withLock {
+            if fileSystem.isFile(marker) {
+                struct Header: Decodable { var imageLayoutVersion: String }
+                let data = try layout.read(marker)
+                guard let header = try? JSONDecoder().decode(Header.self, from: data),
+                    header.imageLayoutVersion == "1.0.0"
+                else {
+                    throw LayoutError(
+                        path: marker, reason: "expected {\"imageLayoutVersion\": \"1.0.0\"}")
+                }
+            } else {
+                let entries = (try? fileSystem.contentsOfDirectory(at: root)) ?? []
+                guard entries.allSatisfy({ $0 == lockName || $0 == temporaryName }) else {
+                    throw LayoutError(
+                        path: root, reason: "exists, is not empty and is not an OCI image layout")
+                }
+                do {
+                    try fileSystem.createDirectory(at: joinPath(root, "blobs/sha256"))
+                    try fileSystem.writeText(at: marker, "{\"imageLayoutVersion\":\"1.0.0\"}")
+                } catch let error as FileSystemError {
+                    throw LayoutError(path: error.path, reason: error.reason)
+                }
+            }
             if !fileSystem.isFile(layout.indexPath) {
                 try layout.writeIndex(ImageIndex())
             }
@@ -59,6 +66,9 @@ public final class ImageLayout: Sendable {
         try? fileSystem.createDirectory(at: joinPath(root, "blobs/sha256"))
         return layout
     }
+
+    private static let lockName = ".shipml-index.lock"
+    private static let temporaryName = ".shipml-tmp"
 
     var indexPath: String { joinPath(root, "index.json") }
 
@@ -83,7 +93,10 @@ public final class ImageLayout: Sendable {
 
     /// Starts writing a blob whose digest is learnt as it is written.
     public func beginBlob() throws -> BlobWriter {
-        try BlobWriter(directory: joinPath(root, "blobs/sha256"))
+        let temporary = joinPath(root, Self.temporaryName)
+        try? LocalFileSystem().createDirectory(at: temporary)
+        return try BlobWriter(
+            directory: joinPath(root, "blobs/sha256"), temporaryDirectory: temporary)
     }
 
     /// Reads a blob and checks it against its digest.
@@ -171,7 +184,7 @@ public final class ImageLayout: Sendable {
     /// Runs `body` holding an exclusive lock on the layout (`flock` on a lock file beside
     /// `index.json`), so read-modify-write of the index by several processes never loses one.
     private func withLock<T>(_ body: () throws -> T) throws -> T {
-        let lockPath = joinPath(root, ".shipml-index.lock")
+        let lockPath = joinPath(root, Self.lockName)
         let fd = Glibc.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw LayoutError(

@@ -1,0 +1,57 @@
+import Foundation
+import ShipModel
+
+/// The layer loop both packagers share: plan, reuse cached layers whose blobs the layout
+/// holds, build the others, and report progress.
+enum LayerBuilding {
+    static func buildLayers(
+        _ model: ModelDirectory, settings: LayerWriter.Settings, into layout: ImageLayout?,
+        options: BuildOptions, progress: (BuildProgress) -> Void,
+        mediaType: (LayerPlan) -> MediaType, annotate: (LayerPlan) -> [String: String]
+    ) throws -> (layers: [BuiltLayer], bytesRead: Int64) {
+        let plans = LayerPlan.plan(model)
+        let total = model.files.reduce(Int64(0)) { $0 + $1.size }
+        var done: Int64 = 0
+        var bytesRead: Int64 = 0
+        var layers: [BuiltLayer] = []
+        for (index, plan) in plans.enumerated() {
+            let type = mediaType(plan)
+            let key = LayerCache.key(plan, settings: settings)
+            let layer: BuiltLayer
+            if let cache = options.cache, let entry = cache.lookup(key),
+                options.dryRun || layout?.hasBlob(entry.digest, size: entry.size) == true
+            {
+                layer = BuiltLayer(
+                    descriptor: Descriptor(mediaType: type, digest: entry.digest, size: entry.size),
+                    diffID: entry.diffID, cached: true)
+                done += plan.files.reduce(Int64(0)) { $0 + $1.size }
+            } else {
+                let sink: any BlobSink =
+                    try (options.dryRun ? nil : layout).map { try $0.beginBlob() } ?? HashingSink()
+                let result = try LayerWriter.write(plan, settings: settings, to: sink) { bytes in
+                    done += bytes
+                    bytesRead += bytes
+                    progress(
+                        BuildProgress(
+                            layer: index + 1, layers: plans.count, bytesDone: done,
+                            bytesTotal: total))
+                }
+                options.cache?.store(
+                    LayerCache.Entry(
+                        digest: result.digest, diffID: result.diffID, size: result.size),
+                    for: key)
+                layer = BuiltLayer(
+                    descriptor: Descriptor(
+                        mediaType: type, digest: result.digest, size: result.size),
+                    diffID: result.diffID, cached: false)
+            }
+            var annotated = layer
+            annotated.descriptor.annotations = annotate(plan)
+            layers.append(annotated)
+            progress(
+                BuildProgress(
+                    layer: index + 1, layers: plans.count, bytesDone: done, bytesTotal: total))
+        }
+        return (layers, bytesRead)
+    }
+}

@@ -1,0 +1,146 @@
+public import Foundation
+public import ShipModel
+
+/// A base image read from a layout: its manifest, config and where its blobs are.
+public struct BaseImage: Sendable {
+    public var layout: ImageLayout
+    public var reference: String
+    public var manifestDescriptor: Descriptor
+    public var manifest: Manifest
+    public var config: ImageConfig
+
+    /// Reads `tag` from `layout`, choosing the linux/amd64 image of a multi-platform index.
+    public static func read(_ layout: ImageLayout, tag: String?, reference: String) throws
+        -> BaseImage
+    {
+        var descriptor = try layout.resolve(tag)
+        if descriptor.mediaType == .imageIndex || descriptor.mediaType == .dockerManifestList {
+            let index = try CanonicalJSON.decode(ImageIndex.self, from: layout.readBlob(descriptor))
+            guard
+                let chosen = index.manifests.first(where: {
+                    $0.platform?.os == "linux" && $0.platform?.architecture == "amd64"
+                }) ?? (index.manifests.count == 1 ? index.manifests.first : nil)
+            else {
+                throw LayoutError(
+                    path: layout.root,
+                    reason: "\(reference) is a multi-platform index with no linux/amd64 image")
+            }
+            descriptor = chosen
+        }
+        let manifest = try CanonicalJSON.decode(Manifest.self, from: layout.readBlob(descriptor))
+        guard
+            manifest.config.mediaType == .imageConfig || manifest.config.mediaType == .dockerConfig
+        else {
+            throw LayoutError(
+                path: layout.root,
+                reason:
+                    "\(reference) is not a runnable image (its config is \(manifest.config.mediaType))"
+            )
+        }
+        let config = try CanonicalJSON.decode(
+            ImageConfig.self, from: layout.readBlob(manifest.config))
+        return BaseImage(
+            layout: layout, reference: reference, manifestDescriptor: descriptor,
+            manifest: manifest,
+            config: config)
+    }
+}
+
+/// Packages a model as a runnable image for KServe's modelcar or a Kubernetes image volume:
+/// the base image's layers, then the model under `/models` in layers of its own.
+public enum ModelcarPackager {
+    /// Where the model's files are in the image.
+    public static let modelDirectory = "/models"
+
+    public static func build(
+        _ model: ModelDirectory, base: BaseImage?, into layout: ImageLayout?, options: BuildOptions,
+        progress: (BuildProgress) -> Void = { _ in }
+    ) throws -> BuildResult {
+        var baseLayers: [Descriptor] = []
+        if let base {
+            for layer in base.manifest.layers {
+                var copied = layer
+                if copied.mediaType == .dockerLayerGzip { copied.mediaType = .layerGzip }
+                if let layout, !options.dryRun, !layout.hasBlob(layer.digest, size: layer.size) {
+                    try copyBlob(layer, from: base.layout, to: layout)
+                }
+                baseLayers.append(copied)
+            }
+        }
+        let settings = LayerWriter.Settings(
+            compression: options.compression, mtime: options.entryTime, pathPrefix: "models/")
+        let built = try LayerBuilding.buildLayers(
+            model, settings: settings, into: layout, options: options, progress: progress
+        ) { _ in
+            MediaType.layer.compressed(options.compression)
+        } annotate: { plan in
+            [
+                AnnotationKey.title: plan.files.count == 1
+                    ? "models/" + plan.filePath : "models/" + plan.filePath
+            ]
+        }
+
+        let created = Timestamp.rfc3339(options.created)
+        var config =
+            base?.config
+            ?? ImageConfig(
+                created: nil, author: nil, architecture: "amd64", os: "linux", variant: nil,
+                config: nil, rootfs: .init(diffIDs: []), history: [])
+        config.created = created
+        config.rootfs.diffIDs += built.layers.map(\.diffID.description)
+        var history = config.history ?? []
+        for layer in built.layers {
+            let path = layer.descriptor.annotations?[AnnotationKey.title] ?? "models/"
+            history.append(
+                .init(created: created, createdBy: "shipml build: COPY \(path) /\(path)"))
+        }
+        config.history = history
+        var settingsBlock = config.config ?? ImageConfig.Settings()
+        var env = settingsBlock.env ?? []
+        env.removeAll { $0.hasPrefix("MODEL_PATH=") }
+        env.append("MODEL_PATH=\(modelDirectory)")
+        settingsBlock.env = env
+        var labels = settingsBlock.labels ?? [:]
+        labels[AnnotationKey.title] = options.modelName
+        labels[AnnotationKey.version] = options.version
+        labels[AnnotationKey.created] = created
+        if let revision = options.revision { labels[AnnotationKey.revision] = revision }
+        if let source = options.source { labels[AnnotationKey.source] = source }
+        settingsBlock.labels = labels
+        config.config = settingsBlock
+
+        let configData = try CanonicalJSON.encode(config)
+        let configDescriptor = try ModelPackager.store(
+            configData, mediaType: .imageConfig, in: layout, dryRun: options.dryRun)
+        var annotations = ModelPackager.manifestAnnotations(options)
+        if let base {
+            annotations[AnnotationKey.baseName] = base.reference
+            annotations[AnnotationKey.baseDigest] = base.manifestDescriptor.digest.description
+        }
+        let manifest = Manifest(
+            config: configDescriptor, layers: baseLayers + built.layers.map(\.descriptor),
+            annotations: annotations)
+        let manifestDescriptor = try ModelPackager.store(
+            try CanonicalJSON.encode(manifest), mediaType: .imageManifest, in: layout,
+            dryRun: options.dryRun)
+        return BuildResult(
+            manifest: manifest, manifestDescriptor: manifestDescriptor, layers: built.layers,
+            bytesRead: built.bytesRead)
+    }
+
+    /// Copies a blob between layouts, checking its digest as it streams.
+    static func copyBlob(_ descriptor: Descriptor, from source: ImageLayout, to target: ImageLayout)
+        throws
+    {
+        guard let input = FileHandle(forReadingAtPath: source.blobPath(descriptor.digest)) else {
+            throw LayoutError(
+                path: source.blobPath(descriptor.digest), reason: "is missing from the base layout")
+        }
+        defer { try? input.close() }
+        let writer = try target.beginBlob()
+        while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
+            try chunk.withUnsafeBytes { try writer.write($0) }
+        }
+        try writer.commit(expecting: descriptor.digest)
+    }
+}
