@@ -1,5 +1,9 @@
 public import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// What a finished process left behind.
 public struct ProcessResult: Sendable, Equatable {
     public var status: Int32
@@ -96,5 +100,58 @@ public enum ShipMLExecutable {
         for (name, value) in environment { variables[name] = value }
         return try ProcessRunner.run(
             [path] + arguments, in: directory, environment: variables, input: input)
+    }
+}
+
+/// A process started in the background, for tests that run several at once.
+public final class RunningProcess {
+    let process: Process
+    let stdout: URL
+    let stderr: URL
+
+    init(process: Process, stdout: URL, stderr: URL) {
+        self.process = process
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+
+    /// Kills it at once (SIGKILL), as a crash or an out-of-memory killer would.
+    public func kill() {
+        _ = Glibc.kill(process.processIdentifier, SIGKILL)
+    }
+
+    /// Waits for it to exit.
+    public func wait() throws -> ProcessResult {
+        process.waitUntilExit()
+        defer {
+            try? FileManager.default.removeItem(at: stdout)
+            try? FileManager.default.removeItem(at: stderr)
+        }
+        return ProcessResult(
+            status: process.terminationStatus, stdoutData: try Data(contentsOf: stdout),
+            stderr: String(decoding: try Data(contentsOf: stderr), as: UTF8.self))
+    }
+}
+
+extension ProcessRunner {
+    /// Starts a process without waiting; its output goes to temporary files.
+    public static func start(_ arguments: [String], in directory: String? = nil) throws
+        -> RunningProcess
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let base = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "shipml-\(UUID().uuidString)")
+        let stdout = base.appendingPathExtension("out")
+        let stderr = base.appendingPathExtension("err")
+        FileManager.default.createFile(atPath: stdout.path, contents: nil)
+        FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: stdout)
+        process.standardError = try FileHandle(forWritingTo: stderr)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return RunningProcess(process: process, stdout: stdout, stderr: stderr)
     }
 }

@@ -91,6 +91,30 @@ struct BuildCommandTests {
         #expect(try LayoutChecker.problems(in: scratch.path("out")).isEmpty)
     }
 
+    /// A layout on a 4 MiB tmpfs and an 8 MiB model: a clear error, exit 3, and nothing left
+    /// behind. Mounting needs root; elsewhere the test says so and passes.
+    @Test func aFullDiskIsAClearErrorAndLeavesNoTemporaryFiles() throws {
+        let scratch = try ScratchDirectory()
+        try makeModel(scratch)
+        try scratch.write("model/big.safetensors", Data(repeating: 7, count: 8 << 20))
+        let disk = scratch.path("disk")
+        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+        let mount = try ProcessRunner.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", disk])
+        guard mount.succeeded else {
+            print("skipped: cannot mount a small tmpfs here (\(mount.stderr))")
+            return
+        }
+        defer { _ = try? ProcessRunner.run(["umount", disk]) }
+        let build = try ShipMLExecutable.run(
+            ["build", "model", "--to", "oci:disk/layout:v", "--no-cache"], in: scratch.path)
+        #expect(build.status == 3, "\(build.stderr)")
+        #expect(build.stderr.contains("no space left on the device"))
+        let leftovers = try FileManager.default.contentsOfDirectory(
+            atPath: disk + "/layout/.shipml-tmp")
+        #expect(leftovers.isEmpty)
+        #expect(try LayoutChecker.problems(in: disk + "/layout").isEmpty)
+    }
+
     @Test func unsafeModelsAreRefusedWithThePath() throws {
         let scratch = try ScratchDirectory()
         try makeModel(scratch)
