@@ -49,6 +49,38 @@ final class WriteHandle {
         self.descriptor = nil
         return close(descriptor) == 0 ? 0 : errno
     }
+
+    /// Opens the handle to hand its output to `sink`, in order, as libarchive produces it.
+    ///
+    /// libarchive calls the sink synchronously, on the thread of the call that produced the
+    /// bytes; an error it throws is kept, and ``checked(_:_:path:accepting:)`` rethrows it.
+    func open(
+        sink: @escaping (UnsafeRawBufferPointer) throws -> Void,
+        operation: @autoclosure () -> String, path: String? = nil
+    ) throws {
+        let output = OutputBox(sink: sink)
+        self.output = output
+        // Unretained: `self.output` keeps the box alive as long as the handle.
+        let clientData = Unmanaged.passUnretained(output).toOpaque()
+        try checked(
+            archive_write_open2(pointer, clientData, nil, writeToSink, nil, nil), operation(),
+            path: path)
+    }
+
+    /// ``check(_:_:_:path:accepting:)`` for a call on this handle, except that when the
+    /// sink's error made the call fail, that error is thrown as itself in place of
+    /// libarchive's report of it.
+    @discardableResult
+    func checked(
+        _ result: some BinaryInteger, _ operation: @autoclosure () -> String, path: String?,
+        accepting: ArchiveSuccess = []
+    ) throws -> Int {
+        do {
+            return try check(result, pointer, operation(), path: path, accepting: accepting)
+        } catch {
+            throw output?.takeError() ?? error
+        }
+    }
 }
 
 /// Owns a libarchive read handle (`archive_read_new`).
@@ -87,10 +119,10 @@ final class EntryHandle {
     }
 }
 
-/// The client data of a write handle that writes to a closure.
+/// The client data of a write handle that writes to a closure (``WriteHandle/open(sink:operation:path:)``).
 ///
-/// libarchive calls ``TarWriter``'s write callback synchronously, on the thread of the
-/// `TarWriter` call that produced the bytes; the callback hands them to `sink` and, when the
+/// libarchive calls ``writeToSink`` synchronously, on the thread of the writer call that
+/// produced the bytes (never on a compression worker); it hands them to `sink` and, when the
 /// sink throws, keeps the error here so the writer can rethrow it instead of libarchive's
 /// generic failure.
 final class OutputBox {
@@ -106,5 +138,22 @@ final class OutputBox {
     func takeError() -> (any Error)? {
         defer { error = nil }
         return error
+    }
+}
+
+/// libarchive's write callback for a sink destination; its client data is an ``OutputBox``.
+private func writeToSink(
+    archive: OpaquePointer?, clientData: UnsafeMutableRawPointer?, buffer: UnsafeRawPointer?,
+    length: Int
+) -> la_ssize_t {
+    guard let clientData else { return -1 }
+    let output = Unmanaged<OutputBox>.fromOpaque(clientData).takeUnretainedValue()
+    do {
+        try output.sink(UnsafeRawBufferPointer(start: buffer, count: length))
+        return la_ssize_t(length)
+    } catch {
+        if output.error == nil { output.error = error }
+        shipml_archive_set_error(archive, EIO, "the output sink failed: \(error)")
+        return -1
     }
 }

@@ -1,84 +1,168 @@
 import CArchive
 
-/// Compresses a byte stream with gzip or zstd through libarchive, handing the output to a sink:
-/// the same filters, options and bytes as ``TarWriter`` uses, so a plain tar stream piped
-/// through it gives exactly what a compressing `TarWriter` gives, while the caller can also
-/// hash the uncompressed bytes on the way (an OCI layer's diffID) in the same pass.
+/// Compresses a byte stream with gzip or zstd, handing the compressed bytes to a sink as they
+/// are made.
 ///
-/// It uses libarchive's "raw" format: one entry whose data is written through unchanged.
+/// It uses the filters and options ``TarWriter`` uses, so a plain tar stream piped through it
+/// comes out byte for byte as a compressing `TarWriter` writes it; meanwhile the caller sees
+/// the uncompressed bytes on their way in, to hash an OCI layer's diffID in the same pass.
+///
+/// It is libarchive's "raw" format: one entry whose data reaches the compression filter
+/// unchanged and unpadded. Memory use does not grow with the input: each ``write(_:)`` is
+/// compressed from the caller's buffer, and the output reaches the sink in blocks of at most
+/// 1 MiB as it is made.
+///
+/// Call ``finish()`` to end the stream. A compressor dropped without it hands nothing more to
+/// its sink, which then holds a truncated stream. Any error leaves the compressor unusable, and
+/// later calls throw.
+///
+/// ```swift
+/// let compressor = try StreamCompressor(.zstd(level: 3)) { try blob.write($0) }
+/// let tar = try TarWriter { bytes in
+///     diffID.update(bytes)
+///     try compressor.write(bytes)
+/// }
+/// // ... add entries ...
+/// try tar.finish()
+/// try compressor.finish()
+/// ```
 public final class StreamCompressor {
-    private let handle: WriteHandle
-    private var finished = false
+    /// A compression format and level.
+    public enum Algorithm: Sendable, Hashable {
+        /// gzip, at a level from 0 (store) to 9 (smallest), with no timestamp and no file
+        /// name in its header.
+        case gzip(level: Int)
+        /// Zstandard, at a level libzstd accepts (up to 22; 3 is zstd's default).
+        case zstd(level: Int)
 
-    /// - Parameters:
-    ///   - compression: `.gzip` or `.zstd` with a level; `.none` passes bytes through.
-    ///   - threads: zstd worker threads. zstd's output depends on the count (not on the
-    ///     machine), so pass a fixed number where the bytes must be reproducible.
-    ///   - sink: receives the compressed bytes, in order; an error it throws is rethrown by
-    ///     the call that produced the bytes.
-    public init(
-        _ compression: TarWriter.Compression, threads: Int = 1,
-        sink: @escaping (UnsafeRawBufferPointer) throws -> Void
-    ) throws {
-        let operation = "cannot set up the compressor"
-        handle = try WriteHandle(operation: operation, path: nil)
-        let archive = handle.pointer
-        try check(archive_write_set_format_raw(archive), archive, operation)
-        try configureCompression(handle, compression)
-        if case .zstd = compression, threads > 1 {
-            try call(
-                archive_write_set_filter_option(archive, "zstd", "threads", String(threads)),
-                "cannot set the zstd option threads=\(threads)")
-        }
-        let output = OutputBox(sink: sink)
-        handle.output = output
-        // Unretained: `handle.output` keeps the box alive as long as the handle.
-        let clientData = Unmanaged.passUnretained(output).toOpaque()
-        try call(archive_write_open2(archive, clientData, nil, writeToSink, nil, nil), operation)
-        let entry = try EntryHandle(operation: operation, path: nil)
-        try withExtendedLifetime(entry) {
-            archive_entry_set_filetype(entry.pointer, SHIPML_AE_IFREG.rawValue)
-            archive_entry_set_pathname(entry.pointer, "stream")
-            try call(archive_write_header(archive, entry.pointer), operation)
+        /// The same compression, as ``TarWriter`` names it.
+        var tarCompression: TarWriter.Compression {
+            switch self {
+            case .gzip(let level): .gzip(level: level)
+            case .zstd(let level): .zstd(level: level)
+            }
         }
     }
 
-    /// Compresses `bytes`.
+    private enum State {
+        case open
+        case finished
+        /// An error left the stream incomplete; the error's description.
+        case failed(String)
+    }
+
+    private let handle: WriteHandle
+    private var state = State.open
+
+    /// Starts a compressed stream whose bytes are handed to `sink`, in order.
+    ///
+    /// - Parameters:
+    ///   - algorithm: the format and level.
+    ///   - threads: how many threads compress zstd. 1, the default, compresses on the calling
+    ///     thread, with the bytes a compressing ``TarWriter`` writes. 2 or more run that many
+    ///     zstd workers: the output is another valid zstd stream, the same for every count
+    ///     from 2 up and on every machine (with the same libzstd), but not the same as with 1.
+    ///     Ignored for gzip.
+    ///   - sink: receives the compressed bytes; the buffer is valid only during the call. It is
+    ///     called on the thread of the ``write(_:)`` or ``finish()`` call that produced the
+    ///     bytes, never by a zstd worker. An error it throws is rethrown by that call.
+    /// - Throws: ``ArchiveError`` when the level is out of range or `threads` is below 1.
+    public init(
+        _ algorithm: Algorithm, threads: Int = 1,
+        sink: @escaping (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        let operation = "cannot set up the compressor"
+        guard threads >= 1 else {
+            throw ArchiveError(
+                code: .failed, message: "the thread count must be at least 1, not \(threads)",
+                operation: operation, path: nil)
+        }
+        handle = try WriteHandle(operation: operation, path: nil)
+        let archive = handle.pointer
+        try check(archive_write_set_format_raw(archive), archive, operation)
+        // One worker gives the same bytes as several; none compresses on the calling thread.
+        try configureCompression(
+            handle, algorithm.tarCompression, zstdWorkers: threads > 1 ? threads : 0,
+            operation: operation)
+        try handle.open(sink: sink, operation: operation)
+        let entry = try EntryHandle(operation: operation, path: nil)
+        // The entry must outlive every use of its pointer. The raw format takes one regular
+        // file and writes neither its name nor its size: the data is the whole output.
+        try withExtendedLifetime(entry) {
+            archive_entry_set_filetype(entry.pointer, SHIPML_AE_IFREG.rawValue)
+            try handle.checked(archive_write_header(archive, entry.pointer), operation, path: nil)
+        }
+    }
+
+    /// Compresses `bytes`, handing any compressed output that is ready to the sink.
+    ///
+    /// - Throws: the error the sink threw; ``ArchiveError`` when compression fails or the
+    ///   compressor is finished or failed.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard let base = bytes.baseAddress, !finished else { return }
+        try ensureOpen()
+        guard let base = bytes.baseAddress else { return }
         var offset = 0
         while offset < bytes.count {
             let written = try call(
                 archive_write_data(handle.pointer, base + offset, bytes.count - offset),
                 "cannot compress", accepting: .byteCount)
             guard written > 0 else {
-                throw ArchiveError(
-                    code: .fatal, message: "the compressor accepted no bytes",
+                let error = ArchiveError(
+                    code: .fatal, message: "libarchive accepted no bytes",
                     operation: "cannot compress", path: nil)
+                fail(error)
+                throw error
             }
             offset += written
         }
     }
 
-    /// Flushes the compressor; the sink has every byte when this returns.
+    /// Ends the stream: compresses what is buffered and hands the sink the rest of the
+    /// output.
+    ///
+    /// Calling it again does nothing.
+    ///
+    /// - Throws: the error the sink threw, or ``ArchiveError``.
     public func finish() throws {
-        guard !finished else { return }
-        finished = true
+        if case .finished = state { return }
+        try ensureOpen()
         try call(archive_write_close(handle.pointer), "cannot finish compressing")
         handle.closed = true
+        state = .finished
     }
 
-    /// ``check(_:_:_:path:accepting:)``, with an error the sink threw in place of libarchive's.
+    private func ensureOpen() throws {
+        switch state {
+        case .open:
+            return
+        case .finished:
+            throw ArchiveError(
+                code: .fatal, message: "the stream is already finished; start a new one",
+                operation: "cannot compress", path: nil)
+        case .failed(let reason):
+            throw ArchiveError(
+                code: .fatal,
+                message: "an earlier error left the stream incomplete (\(reason)); start a new one",
+                operation: "cannot compress", path: nil)
+        }
+    }
+
+    /// ``WriteHandle/checked(_:_:path:accepting:)``; any error leaves the stream incomplete.
     @discardableResult
     private func call(
         _ result: some BinaryInteger, _ operation: @autoclosure () -> String,
         accepting: ArchiveSuccess = []
     ) throws -> Int {
         do {
-            return try check(result, handle.pointer, operation(), path: nil, accepting: accepting)
+            return try handle.checked(result, operation(), path: nil, accepting: accepting)
         } catch {
-            throw handle.output?.takeError() ?? error
+            fail(error)
+            throw error
         }
+    }
+
+    private func fail(_ error: any Error) {
+        if case .open = state { state = .failed(String(describing: error)) }
     }
 }
 

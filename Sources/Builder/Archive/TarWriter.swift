@@ -84,13 +84,7 @@ public final class TarWriter {
         sink: @escaping (UnsafeRawBufferPointer) throws -> Void
     ) throws {
         try self.init(compression: compression, outputPath: nil)
-        let output = OutputBox(sink: sink)
-        handle.output = output
-        // Unretained: `handle.output` keeps the box alive as long as the handle.
-        let clientData = Unmanaged.passUnretained(output).toOpaque()
-        try check(
-            archive_write_open2(handle.pointer, clientData, nil, writeToSink, nil, nil),
-            handle.pointer, "cannot start the archive output")
+        try handle.open(sink: sink, operation: "cannot start the archive output")
     }
 
     private init(compression: Compression, outputPath: String?) throws {
@@ -99,7 +93,7 @@ public final class TarWriter {
         handle = try WriteHandle(operation: operation, path: outputPath)
         let archive = handle.pointer
         try check(archive_write_set_format_pax_restricted(archive), archive, operation)
-        try configureCompression(handle, compression)
+        try configureCompression(handle, compression, operation: operation)
     }
 
     /// Adds a directory entry.
@@ -334,11 +328,10 @@ public final class TarWriter {
         accepting: ArchiveSuccess = []
     ) throws -> Int {
         do {
-            return try check(result, handle.pointer, operation(), path: path, accepting: accepting)
+            return try handle.checked(result, operation(), path: path, accepting: accepting)
         } catch {
-            let cause = handle.output?.takeError() ?? error
-            fail(cause)
-            throw cause
+            fail(error)
+            throw error
         }
     }
 
@@ -351,11 +344,19 @@ public final class TarWriter {
 extension TarWriter: Sendable {}
 
 /// Adds `compression`'s filter to a writer, configured for reproducible output: gzip without a
-/// timestamp, and no padding past the end of the stream (padding after a zstd frame is not
-/// zstd, and no consumer of a layer needs it).
-func configureCompression(_ handle: WriteHandle, _ compression: TarWriter.Compression) throws {
+/// timestamp or file name in its header, and no padding past the end of the stream (padding
+/// after a zstd frame is not zstd, and no consumer of a layer needs it).
+///
+/// - Parameters:
+///   - zstdWorkers: zstd's worker threads (`ZSTD_c_nbWorkers`). 0, the default, compresses on
+///     the calling thread; any other count gives other bytes than 0, though the same for every
+///     count from 1 up (libzstd 1.5). Ignored for gzip.
+///   - operation: what is being set up, for errors.
+func configureCompression(
+    _ handle: WriteHandle, _ compression: TarWriter.Compression, zstdWorkers: Int = 0,
+    operation: String
+) throws {
     let archive = handle.pointer
-    let operation = "cannot set up the archive"
     func option(_ filter: String, _ key: String, _ value: String?) throws {
         let what = "cannot set the \(filter) option \(key)\(value.map { "=\($0)" } ?? " off")"
         try check(archive_write_set_filter_option(archive, filter, key, value), archive, what)
@@ -371,28 +372,15 @@ func configureCompression(_ handle: WriteHandle, _ compression: TarWriter.Compre
     case .zstd(let level):
         try check(archive_write_add_filter_zstd(archive), archive, operation)
         try option("zstd", "compression-level", String(level))
+        // libarchive 3.6 passes "threads" to ZSTD_c_nbWorkers as it is; later versions read 0
+        // as "one per CPU", which would make the bytes depend on the machine: only a positive
+        // count is ever set.
+        if zstdWorkers > 0 { try option("zstd", "threads", String(zstdWorkers)) }
     }
     try check(archive_write_set_bytes_in_last_block(archive, 1), archive, operation)
     // Hand the output over in 1 MiB blocks rather than tar's 10 KiB: fewer calls into the
     // sink and fewer writes. With no padding of the last block, the bytes are the same.
     try check(archive_write_set_bytes_per_block(archive, 1 << 20), archive, operation)
-}
-
-/// libarchive's write callback for a sink destination.
-func writeToSink(
-    archive: OpaquePointer?, clientData: UnsafeMutableRawPointer?, buffer: UnsafeRawPointer?,
-    length: Int
-) -> la_ssize_t {
-    guard let clientData else { return -1 }
-    let output = Unmanaged<OutputBox>.fromOpaque(clientData).takeUnretainedValue()
-    do {
-        try output.sink(UnsafeRawBufferPointer(start: buffer, count: length))
-        return la_ssize_t(length)
-    } catch {
-        if output.error == nil { output.error = error }
-        shipml_archive_set_error(archive, EIO, "the output sink failed: \(error)")
-        return -1
-    }
 }
 
 /// A regular file opened for reading, closed when the last reference goes.
