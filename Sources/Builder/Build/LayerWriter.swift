@@ -65,8 +65,9 @@ enum LayerWriter {
         _ plan: LayerPlan, settings: Settings, to sink: any BlobSink,
         progress: (Int64) -> Void
     ) throws -> (digest: Digest, diffID: Digest, size: Int64) {
-        // Uncompressed, the blob is the tar: its digest is the diffID, hashed once.
-        var diffHasher: SHA256Hasher? = settings.compression == .none ? nil : SHA256Hasher()
+        // Uncompressed, the blob is the tar: its digest is the diffID, hashed once. Compressed,
+        // the tar is hashed on another core while this one compresses and writes.
+        let diffHasher: BackgroundHasher? = settings.compression == .none ? nil : BackgroundHasher()
         do {
             let compressor: (any Compressing)?
             switch settings.compression {
@@ -74,9 +75,9 @@ enum LayerWriter {
             case .gzip:
                 compressor = ParallelCompressor(gzipLevel: 1) { try sink.write($0) }
             case .zstd:
-                // A fixed thread count: zstd's output depends on it, digests must not depend
-                // on the machine.
-                compressor = try StreamCompressor(.zstd(level: 1), threads: 2) {
+                // Single-threaded: as fast here for weights (which barely compress), the same
+                // bytes as TarWriter's zstd, and zstd's workers would cost ~20 MiB of memory.
+                compressor = try StreamCompressor(.zstd(level: 1)) {
                     try sink.write($0)
                 }
             }
@@ -111,7 +112,7 @@ enum LayerWriter {
             try tar.finish()
             try compressor?.finish()
             let (digest, size) = try sink.commit()
-            return (digest, diffHasher.map { Digest(sha256: $0.finalize()) } ?? digest, size)
+            return (digest, diffHasher?.finalize() ?? digest, size)
         } catch {
             sink.abort()
             throw error
