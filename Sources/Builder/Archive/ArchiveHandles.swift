@@ -157,3 +157,50 @@ private func writeToSink(
         return -1
     }
 }
+
+/// Whether a writer takes more input: open, finished, or stopped by an earlier error (which
+/// leaves its output incomplete). Shared by ``TarWriter`` and ``StreamCompressor``.
+struct WriterState {
+    private enum Value {
+        case open
+        case finished
+        /// An error left the output incomplete; the error's description.
+        case failed(String)
+    }
+
+    /// What the writer makes, for messages: `archive`, `stream`.
+    let noun: String
+    private var value = Value.open
+
+    init(noun: String) { self.noun = noun }
+
+    var isFinished: Bool {
+        if case .finished = value { return true }
+        return false
+    }
+
+    mutating func finish() { value = .finished }
+
+    /// Records the first error; later calls report it.
+    mutating func fail(_ error: any Error) {
+        if case .open = value { value = .failed(String(describing: error)) }
+    }
+
+    /// Throws unless the writer is open.
+    func ensureOpen(operation: String, path: String?) throws {
+        switch value {
+        case .open:
+            return
+        case .finished:
+            throw ArchiveError(
+                code: .fatal, message: "the \(noun) is already finished; start a new one",
+                operation: operation, path: path)
+        case .failed(let reason):
+            throw ArchiveError(
+                code: .fatal,
+                message:
+                    "an earlier error left the \(noun) incomplete (\(reason)); start a new one",
+                operation: operation, path: path)
+        }
+    }
+}

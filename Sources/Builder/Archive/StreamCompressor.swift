@@ -44,15 +44,8 @@ public final class StreamCompressor {
         }
     }
 
-    private enum State {
-        case open
-        case finished
-        /// An error left the stream incomplete; the error's description.
-        case failed(String)
-    }
-
     private let handle: WriteHandle
-    private var state = State.open
+    private var state = WriterState(noun: "stream")
 
     /// Starts a compressed stream whose bytes are handed to `sink`, in order.
     ///
@@ -124,27 +117,15 @@ public final class StreamCompressor {
     ///
     /// - Throws: the error the sink threw, or ``ArchiveError``.
     public func finish() throws {
-        if case .finished = state { return }
+        if state.isFinished { return }
         try ensureOpen()
         try call(archive_write_close(handle.pointer), "cannot finish compressing")
         handle.closed = true
-        state = .finished
+        state.finish()
     }
 
     private func ensureOpen() throws {
-        switch state {
-        case .open:
-            return
-        case .finished:
-            throw ArchiveError(
-                code: .fatal, message: "the stream is already finished; start a new one",
-                operation: "cannot compress", path: nil)
-        case .failed(let reason):
-            throw ArchiveError(
-                code: .fatal,
-                message: "an earlier error left the stream incomplete (\(reason)); start a new one",
-                operation: "cannot compress", path: nil)
-        }
+        try state.ensureOpen(operation: "cannot compress", path: nil)
     }
 
     /// ``WriteHandle/checked(_:_:path:accepting:)``; any error leaves the stream incomplete.
@@ -162,7 +143,7 @@ public final class StreamCompressor {
     }
 
     private func fail(_ error: any Error) {
-        if case .open = state { state = .failed(String(describing: error)) }
+        state.fail(error)
     }
 }
 

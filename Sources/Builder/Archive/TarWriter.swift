@@ -36,17 +36,10 @@ public final class TarWriter {
         case zstd(level: Int)
     }
 
-    private enum State {
-        case open
-        case finished
-        /// An error left the archive incomplete; the error's description.
-        case failed(String)
-    }
-
     private let handle: WriteHandle
     /// The output file's path, or nil when writing to a sink; named in errors.
     private let outputPath: String?
-    private var state = State.open
+    private var state = WriterState(noun: "archive")
 
     /// Starts an archive written to the file at `path`, replacing any file there.
     ///
@@ -199,7 +192,7 @@ public final class TarWriter {
     ///
     /// - Throws: ``ArchiveError``, or the error the sink threw.
     public func finish() throws {
-        if case .finished = state { return }
+        if state.isFinished { return }
         try ensureOpen()
         try call(archive_write_close(handle.pointer), "cannot finish archive", path: outputPath)
         handle.closed = true
@@ -210,7 +203,7 @@ public final class TarWriter {
             fail(error)
             throw error
         }
-        state = .finished
+        state.finish()
     }
 
     // MARK: - Entries
@@ -305,19 +298,7 @@ public final class TarWriter {
     // MARK: - State and errors
 
     private func ensureOpen() throws {
-        switch state {
-        case .open:
-            return
-        case .finished:
-            throw ArchiveError(
-                code: .fatal, message: "the archive is already finished; start a new one",
-                operation: "cannot change archive", path: outputPath)
-        case .failed(let reason):
-            throw ArchiveError(
-                code: .fatal,
-                message: "an earlier error left it incomplete (\(reason)); start a new one",
-                operation: "cannot change archive", path: outputPath)
-        }
+        try state.ensureOpen(operation: "cannot change archive", path: outputPath)
     }
 
     /// ``check(_:_:_:path:accepting:)`` for this writer: an error the sink threw replaces
@@ -336,7 +317,7 @@ public final class TarWriter {
     }
 
     private func fail(_ error: any Error) {
-        if case .open = state { state = .failed(String(describing: error)) }
+        state.fail(error)
     }
 }
 
