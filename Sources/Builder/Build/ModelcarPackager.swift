@@ -74,10 +74,8 @@ public enum ModelcarPackager {
         ) { _ in
             MediaType.layer.compressed(options.compression)
         } annotate: { plan in
-            [
-                AnnotationKey.title: plan.files.count == 1
-                    ? "models/" + plan.filePath : "models/" + plan.filePath
-            ]
+            // The file a one-file layer holds, or the directory a shared layer's files are in.
+            [AnnotationKey.title: plan.filePath == "." ? "models/" : "models/" + plan.filePath]
         }
 
         let created = Timestamp.rfc3339(options.created)
