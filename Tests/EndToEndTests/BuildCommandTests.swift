@@ -45,6 +45,32 @@ struct BuildCommandTests {
         #expect(object["manifestDigest"] as? String == digest)
     }
 
+    @Test func theProjectFileChoosesTheDestinationAndItsTags() throws {
+        let scratch = try ScratchDirectory()
+        try makeModel(scratch)
+        try scratch.write(
+            "shipml.yaml",
+            """
+            apiVersion: shipml/v1
+            model: {name: demo, version: 2.1.0, path: model}
+            image: {repository: "oci:layouts/demo", compression: zstd, tags: [latest, stable]}
+            environments: [{name: dev}]
+
+            """)
+        let build = try ShipMLExecutable.run(["build"], in: scratch.path)
+        #expect(build.status == 0, "\(build.stderr)")
+        let index = try String(
+            contentsOfFile: scratch.path("layouts/demo/index.json"), encoding: .utf8)
+        for tag in ["2.1.0", "latest", "stable"] {
+            #expect(index.contains("\"org.opencontainers.image.ref.name\":\"\(tag)\""), "\(tag)")
+        }
+        #expect(index.contains("+zstd") == false, "index.json names manifests, not layers")
+        let inspect = try ShipMLExecutable.run(
+            ["inspect", "oci:layouts/demo:stable"], in: scratch.path)
+        #expect(inspect.stdout.contains("application/vnd.cncf.model.weight.v1.tar+zstd"))
+        #expect(inspect.stdout.contains("dev.shipml.model.version: 2.1.0"))
+    }
+
     @Test func twoBuildsIntoOneLayoutBothLand() throws {
         let scratch = try ScratchDirectory()
         try makeModel(scratch)

@@ -170,6 +170,12 @@ struct Build: ParsableCommand {
             line.finish()
             if let layout, let tag, !dryRun {
                 try layout.tag(built.manifestDescriptor, as: tag)
+                // The project's extra tags go beside the version when it chose the destination.
+                if to == nil {
+                    for extra in project?.image.tags ?? [] where extra != tag {
+                        try layout.tag(built.manifestDescriptor, as: extra)
+                    }
+                }
             }
             result = built
         } catch let error as LayoutError {
