@@ -16,9 +16,9 @@ enum LayerBuilding {
         var layers: [BuiltLayer] = []
         for (index, plan) in plans.enumerated() {
             let type = mediaType(plan)
-            let key = LayerCache.key(plan, settings: settings)
+            let key = options.cache.map { _ in LayerCache.key(plan, settings: settings) }
             let layer: BuiltLayer
-            if let cache = options.cache, let entry = cache.lookup(key),
+            if let cache = options.cache, let key, let entry = cache.lookup(key),
                 options.dryRun || layout?.hasBlob(entry.digest, size: entry.size) == true
             {
                 layer = BuiltLayer(
@@ -36,10 +36,12 @@ enum LayerBuilding {
                             layer: index + 1, layers: plans.count, bytesDone: done,
                             bytesTotal: total))
                 }
-                options.cache?.store(
-                    LayerCache.Entry(
-                        digest: result.digest, diffID: result.diffID, size: result.size),
-                    for: key)
+                if let cache = options.cache, let key {
+                    cache.store(
+                        LayerCache.Entry(
+                            digest: result.digest, diffID: result.diffID, size: result.size),
+                        for: key)
+                }
                 layer = BuiltLayer(
                     descriptor: Descriptor(
                         mediaType: type, digest: result.digest, size: result.size),

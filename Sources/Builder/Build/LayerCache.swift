@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 import ShipFiles
-public import ShipModel
+import ShipModel
 
 /// Remembers the layers of files already packed, keyed like git's index by each file's path,
 /// size, mtime, ctime, inode and device (plus everything else that shapes the layer's bytes),

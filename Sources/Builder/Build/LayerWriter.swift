@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import ShipModel
 
 /// A layer as built: what the manifest says of it, and its uncompressed digest.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import ShipModel
 
 /// A base image read from a layout: its manifest, config and where its blobs are.

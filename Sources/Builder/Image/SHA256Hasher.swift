@@ -11,10 +11,6 @@ public struct SHA256Hasher: Sendable {
         state.update(bufferPointer: bytes)
     }
 
-    public mutating func update(_ data: Data) {
-        state.update(data: data)
-    }
-
     /// The 32 bytes of the hash.
     public func finalize() -> [UInt8] {
         Array(state.finalize())

@@ -151,7 +151,10 @@ struct Build: ParsableCommand {
         let started = Date()
         let result: BuildResult
         do {
-            let layout = try layoutPath.map { try ImageLayout.open($0, create: true) }
+            // A dry run writes nothing, not even an empty layout.
+            let layout = try (dryRun ? nil : layoutPath).map {
+                try ImageLayout.open($0, create: true)
+            }
             let show = { (step: BuildProgress) in
                 line.update(
                     "layer \(step.layer)/\(step.layers)  \(formatBytes(step.bytesDone)) / \(formatBytes(step.bytesTotal))"
@@ -161,11 +164,11 @@ struct Build: ParsableCommand {
             if format == .modelcar {
                 let baseImage = try baseText.map { try readBase($0) }
                 built = try ModelcarPackager.build(
-                    model, base: baseImage, into: dryRun ? nil : layout, options: options,
+                    model, base: baseImage, into: layout, options: options,
                     progress: show)
             } else {
                 built = try ModelPackager.build(
-                    model, into: dryRun ? nil : layout, options: options, progress: show)
+                    model, into: layout, options: options, progress: show)
             }
             line.finish()
             if let layout, let tag, !dryRun {
