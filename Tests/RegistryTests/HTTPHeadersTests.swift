@@ -1,4 +1,4 @@
-import Builder
+import Registry
 import Testing
 
 @Suite struct HTTPHeadersTests {

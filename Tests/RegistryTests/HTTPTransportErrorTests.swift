@@ -2,7 +2,7 @@ import Foundation
 import ShipMLTestSupport
 import Testing
 
-@testable import Builder
+@testable import Registry
 
 /// Transport failures: what they say, and what they must never say.
 @Suite struct HTTPTransportErrorTests {

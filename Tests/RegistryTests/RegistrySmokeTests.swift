@@ -2,7 +2,7 @@ import Foundation
 import ShipMLTestSupport
 import Testing
 
-@testable import Builder
+@testable import Registry
 
 /// The address of the docker-registry that `.ci/run` (through `scripts/with-registry`) starts
 /// on loopback; the registry tests are skipped, and say so, when it is not set.

@@ -2,7 +2,7 @@ import Foundation
 import ShipMLTestSupport
 import Testing
 
-@testable import Builder
+@testable import Registry
 
 /// The client against a real server on loopback.
 @Suite struct HTTPClientTests {
