@@ -50,10 +50,18 @@ let package = Package(
         .target(
             name: "Builder",
             dependencies: [
-                "ShipModel", "ShipFiles", "CArchive", "CCurl",
+                "ShipModel", "ShipFiles", "CArchive",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: builderSettings),
+        // The OCI distribution client: libcurl is touched only in Sources/Registry/HTTP.
+        .target(
+            name: "Registry",
+            dependencies: [
+                "ShipModel", "ShipFiles", "Builder", "CCurl",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: upcoming),
         .target(
             name: "Validator",
             dependencies: ["ShipModel", "ShipFiles", .product(name: "Yams", package: "Yams")],
@@ -69,8 +77,8 @@ let package = Package(
         .executableTarget(
             name: "shipml",
             dependencies: [
-                "ShipModel", "ShipFiles", "Builder", "Validator", "Renderer", "Promoter",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ShipModel", "ShipFiles", "Builder", "Registry", "Validator", "Renderer",
+                "Promoter", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Rainbow", package: "Rainbow"),
             ],
             swiftSettings: upcoming),
@@ -86,6 +94,9 @@ let package = Package(
             swiftSettings: upcoming),
         .testTarget(
             name: "BuilderTests", dependencies: ["Builder", "ShipMLTestSupport"],
+            swiftSettings: upcoming),
+        .testTarget(
+            name: "RegistryTests", dependencies: ["Registry", "Builder", "ShipModel", "ShipMLTestSupport"],
             swiftSettings: upcoming),
         .testTarget(
             name: "ValidatorTests", dependencies: ["Validator", "ShipMLTestSupport"],

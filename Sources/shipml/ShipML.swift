@@ -23,7 +23,10 @@ struct ShipML: ParsableCommand {
               shipml config check --json  the same, for a machine
             """,
         version: ShipMLVersion.current,
-        subcommands: [Init.self, Config.self, Build.self, Inspect.self]
+        subcommands: [
+            Init.self, Config.self, Build.self, Inspect.self, Push.self, Pull.self, Copy.self,
+            Tags.self,
+        ]
     )
 
     static func main() {

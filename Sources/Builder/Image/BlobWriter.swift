@@ -78,6 +78,18 @@ public final class BlobWriter {
         }
     }
 
+    /// Drops what was written and starts the blob again from its first byte (a download that
+    /// is retried from the start, say).
+    public func truncate() throws {
+        flusher.sync {}
+        guard ftruncate(fd, 0) == 0, lseek(fd, 0, SEEK_SET) == 0 else {
+            throw LayoutError(path: directory, reason: "cannot truncate (\(errnoText(errno)))")
+        }
+        hasher = SHA256Hasher()
+        size = 0
+        unflushed = 0
+    }
+
     /// Finishes the blob: checks the digest if one is expected, flushes it to disk and gives
     /// it its name. Returns its digest and size.
     @discardableResult

@@ -21,6 +21,23 @@ public struct Manifest: Codable, Sendable, Equatable {
         self.subject = subject
         self.annotations = annotations
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case schemaVersion, mediaType, artifactType, config, layers, subject, annotations
+    }
+
+    /// Decodes a manifest another tool wrote: `mediaType` is only a SHOULD in the image spec.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try container.decodeIfPresent(Int.self, forKey: .schemaVersion) ?? 2
+        mediaType =
+            try container.decodeIfPresent(MediaType.self, forKey: .mediaType) ?? .imageManifest
+        artifactType = try container.decodeIfPresent(MediaType.self, forKey: .artifactType)
+        config = try container.decode(Descriptor.self, forKey: .config)
+        layers = try container.decodeIfPresent([Descriptor].self, forKey: .layers) ?? []
+        subject = try container.decodeIfPresent(Descriptor.self, forKey: .subject)
+        annotations = try container.decodeIfPresent([String: String].self, forKey: .annotations)
+    }
 }
 
 /// An OCI image index: the `index.json` of a layout, or a multi-platform image.
