@@ -96,7 +96,8 @@ let package = Package(
             name: "BuilderTests", dependencies: ["Builder", "ShipMLTestSupport"],
             swiftSettings: upcoming),
         .testTarget(
-            name: "RegistryTests", dependencies: ["Registry", "Builder", "ShipModel", "ShipMLTestSupport"],
+            name: "RegistryTests",
+            dependencies: ["Registry", "Builder", "ShipModel", "ShipMLTestSupport", "shipml"],
             swiftSettings: upcoming),
         .testTarget(
             name: "ValidatorTests", dependencies: ["Validator", "ShipMLTestSupport"],

@@ -26,10 +26,11 @@ public struct RemoteRepository: Sendable {
 
     // MARK: - API check
 
-    /// `GET /v2/`: whether the registry speaks the distribution API (authenticating if needed).
-    public func checkAPI() throws {
+    /// `GET /v2/`: whether the registry speaks the distribution API. Learns how it wants to be
+    /// authenticated (and gets the token) once, before parallel transfers start.
+    public func checkAPI(forPush: Bool = false) throws {
         let response = try session.send(
-            HTTPRequest(.get, url: session.endpoint.base), scopes: pull,
+            HTTPRequest(.get, url: session.endpoint.base), scopes: forPush ? push : pull,
             what: "checking \(session.endpoint.host)")
         guard response.isSuccess else {
             throw RegistryError.from(response, "checking \(session.endpoint.host)")

@@ -24,6 +24,7 @@ public struct Puller: Sendable {
     public func pull(
         _ reference: String, into layout: ImageLayout, tag: String?
     ) throws -> TransferReport {
+        try repository.checkAPI()
         let top = try repository.manifest(reference)
         var fetched: [Digest: Data] = [top.digest: top.data]
         let graph = try ImageGraph.walk(top.descriptor) { descriptor in

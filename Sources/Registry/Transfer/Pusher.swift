@@ -98,6 +98,7 @@ public struct Pusher: Sendable {
         guard let root = graph.root else {
             throw RegistryError(.configuration, "nothing to push: the image has no manifest")
         }
+        try repository.checkAPI(forPush: true)
         events?(.started(blobs: graph.blobs.count, bytes: graph.blobBytes))
         let counts = Counts()
         try withoutActuallyEscaping(source) { source in
