@@ -54,14 +54,17 @@ struct DockerConfigTests {
         #expect(
             try config.credential(for: "registry.example:5000")
                 == .basic(username: "alice", password: "s3cret:with:colons"))
-        #expect(try config.credential(for: "other.example") == .basic(username: "bob", password: "pw"))
+        #expect(
+            try config.credential(for: "other.example") == .basic(username: "bob", password: "pw"))
         #expect(try config.credential(for: "docker.io") == .identityToken("refresh-me"))
         #expect(try config.credential(for: "unknown.example") == nil)
     }
 
     @Test func aMissingFileIsAnonymousAndABrokenOneIsAnError() throws {
         let scratch = try ScratchDirectory()
-        #expect(try DockerConfigCredentials(path: scratch.path("none.json")).credential(for: "x.io") == nil)
+        #expect(
+            try DockerConfigCredentials(path: scratch.path("none.json")).credential(for: "x.io")
+                == nil)
         let broken = try scratch.write("config.json", "{\"auths\": [")
         let error = try #require(throws: RegistryError.self) {
             _ = try DockerConfigCredentials(path: broken).credential(for: "x.io")
@@ -162,7 +165,8 @@ struct BasicAuthRegistryTests {
         _ = try TestImage.make(in: scratch, layerSizes: [100])
         let secrets = [
             Self.password, Data("alice:\(Self.password)".utf8).base64EncodedString(),
-            "wrong-\(Self.password)", Data("alice:wrong-\(Self.password)".utf8).base64EncodedString(),
+            "wrong-\(Self.password)",
+            Data("alice:wrong-\(Self.password)".utf8).base64EncodedString(),
         ]
         let good = try ShipMLExecutable.run(
             [

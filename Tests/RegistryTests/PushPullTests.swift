@@ -52,7 +52,8 @@ struct PushPullTests {
         #expect(report.manifests == 0)
         // The API check, then only HEADs: nothing was uploaded or written.
         #expect(again.requests.first?.hasSuffix("/v2/") == true)
-        #expect(again.requests.dropFirst().allSatisfy { $0.hasPrefix("> HEAD ") }, "\(again.requests)")
+        #expect(
+            again.requests.dropFirst().allSatisfy { $0.hasPrefix("> HEAD ") }, "\(again.requests)")
     }
 
     @Test func pullsWhatSkopeoPushedAndVerifiesIt() throws {

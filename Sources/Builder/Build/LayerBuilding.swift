@@ -8,12 +8,13 @@ enum LayerBuilding {
         _ model: ModelDirectory, settings: LayerWriter.Settings, into layout: ImageLayout?,
         options: BuildOptions, progress: (BuildProgress) -> Void,
         mediaType: (LayerPlan) -> MediaType, annotate: (LayerPlan) -> [String: String]
-    ) throws -> (layers: [BuiltLayer], bytesRead: Int64) {
+    ) throws -> (layers: [BuiltLayer], bytesRead: Int64, recipes: [Digest: LayerRecipe]) {
         let plans = LayerPlan.plan(model)
         let total = model.files.reduce(Int64(0)) { $0 + $1.size }
         var done: Int64 = 0
         var bytesRead: Int64 = 0
         var layers: [BuiltLayer] = []
+        var recipes: [Digest: LayerRecipe] = [:]
         for (index, plan) in plans.enumerated() {
             let type = mediaType(plan)
             let key = options.cache.map { _ in LayerCache.key(plan, settings: settings) }
@@ -47,6 +48,9 @@ enum LayerBuilding {
                         mediaType: type, digest: result.digest, size: result.size),
                     diffID: result.diffID, cached: false)
             }
+            recipes[layer.descriptor.digest] = LayerRecipe(
+                plan: plan, settings: settings, digest: layer.descriptor.digest,
+                size: layer.descriptor.size)
             var annotated = layer
             annotated.descriptor.annotations = annotate(plan)
             layers.append(annotated)
@@ -54,6 +58,6 @@ enum LayerBuilding {
                 BuildProgress(
                     layer: index + 1, layers: plans.count, bytesDone: done, bytesTotal: total))
         }
-        return (layers, bytesRead)
+        return (layers, bytesRead, recipes)
     }
 }

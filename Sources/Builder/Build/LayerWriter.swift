@@ -54,7 +54,7 @@ extension ParallelCompressor: Compressing {}
 /// compression and the blob hash all happen as the bytes stream through.
 enum LayerWriter {
     /// Tar entries are owned by root, with modes 0644/0755 and one fixed mtime.
-    struct Settings {
+    struct Settings: Sendable {
         var compression: LayerCompression
         var mtime: Date
         /// Prepended to every path inside the tar (`models/` for a modelcar image).

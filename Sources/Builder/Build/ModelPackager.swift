@@ -42,6 +42,13 @@ public struct BuildResult: Sendable {
     public var layers: [BuiltLayer]
     /// Bytes of model files read (cached layers read none).
     public var bytesRead: Int64
+    /// The config's and the manifest's bytes (also when a dry run stored neither).
+    public var configData: Data
+    public var manifestData: Data
+    /// How to make each model layer again, by digest.
+    public var recipes: [Digest: LayerRecipe]
+    /// Where the base image's layers are, by digest (modelcar).
+    public var baseBlobs: [Digest: String] = [:]
 }
 
 /// Progress of a build, for a progress line.
@@ -85,7 +92,8 @@ public enum ModelPackager {
         var named = manifestDescriptor
         named.artifactType = .modelManifest
         return BuildResult(
-            manifest: manifest, manifestDescriptor: named, layers: layers, bytesRead: bytesRead)
+            manifest: manifest, manifestDescriptor: named, layers: layers, bytesRead: bytesRead,
+            configData: configData, manifestData: manifestData, recipes: built.recipes)
     }
 
     static func store(_ data: Data, mediaType: MediaType, in layout: ImageLayout?, dryRun: Bool)

@@ -118,12 +118,19 @@ public enum ModelcarPackager {
         let manifest = Manifest(
             config: configDescriptor, layers: baseLayers + built.layers.map(\.descriptor),
             annotations: annotations)
+        let manifestData = try CanonicalJSON.encode(manifest)
         let manifestDescriptor = try ModelPackager.store(
-            try CanonicalJSON.encode(manifest), mediaType: .imageManifest, in: layout,
-            dryRun: options.dryRun)
-        return BuildResult(
+            manifestData, mediaType: .imageManifest, in: layout, dryRun: options.dryRun)
+        var result = BuildResult(
             manifest: manifest, manifestDescriptor: manifestDescriptor, layers: built.layers,
-            bytesRead: built.bytesRead)
+            bytesRead: built.bytesRead, configData: configData, manifestData: manifestData,
+            recipes: built.recipes)
+        if let base {
+            for layer in base.manifest.layers {
+                result.baseBlobs[layer.digest] = base.layout.blobPath(layer.digest)
+            }
+        }
+        return result
     }
 
     /// Copies a blob between layouts, checking its digest as it streams.

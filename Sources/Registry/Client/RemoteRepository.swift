@@ -73,9 +73,14 @@ public struct RemoteRepository: Sendable {
         case file(HTTPRequest.FileRegion)
         /// Bytes in memory.
         case data(Data)
+        /// Bytes made on the fly by a producer, each time the upload (re)starts.
+        case stream(
+            @Sendable (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void)
 
         func region(offset: Int64, length: Int64) -> HTTPRequest.Body {
             switch self {
+            case .stream:
+                preconditionFailure("a stream is sent by uploadStream")
             case .file(let region):
                 return .file(
                     .init(path: region.path, offset: region.offset + offset, length: length))
@@ -135,6 +140,14 @@ public struct RemoteRepository: Sendable {
     ) throws {
         var (location, minimum) = try startUpload(what)
         let quirks = session.quirks
+        if case .stream(let produce) = source {
+            try uploadStream(
+                digest, size: size, produce: produce, location: location,
+                chunk: quirks.isMonolithic(size) || !quirks.chunkedUploads
+                    ? size : quirks.chunkSize(minimum: minimum), what: what)
+            progress?(size)
+            return
+        }
         if quirks.isMonolithic(size) {
             let response = try session.send(
                 HTTPRequest(
@@ -202,6 +215,63 @@ public struct RemoteRepository: Sendable {
                 .put, url: Self.appending(location, "digest=\(digest)"),
                 headers: ["Content-Type": "application/octet-stream"]),
             scopes: push, what: what)
+        try finish(response, digest, what)
+    }
+
+    /// Sends a stream: in one `PUT`, or in `PATCH` chunks read one after another from the same
+    /// pipe (a stream cannot resume, so a failure starts the upload again).
+    private func uploadStream(
+        _ digest: Digest, size: Int64,
+        produce: @escaping @Sendable ((UnsafeRawBufferPointer) throws -> Void) throws -> Void,
+        location start: String, chunk: Int64, what: String
+    ) throws {
+        let producer = try PipeProducer(produce)
+        var location = start
+        var offset: Int64 = 0
+        var response: HTTPResponse
+        do {
+            repeat {
+                let length = min(chunk, size - offset)
+                let body = HTTPRequest.Body.stream(
+                    .init(descriptor: producer.readEnd, length: length))
+                let last = offset + length == size
+                if last && offset == 0 {
+                    response = try session.send(
+                        HTTPRequest(
+                            .put, url: Self.appending(location, "digest=\(digest)"),
+                            headers: ["Content-Type": "application/octet-stream"], body: body),
+                        scopes: push, what: what, replay: .returnFailure)
+                    break
+                }
+                response = try session.send(
+                    HTTPRequest(
+                        .patch, url: location,
+                        headers: [
+                            "Content-Type": "application/octet-stream",
+                            "Content-Range": "\(offset)-\(offset + length - 1)",
+                        ], body: body),
+                    scopes: push, what: what, replay: .returnFailure)
+                guard response.status == 202 || response.status == 201 else { break }
+                location = response.headers["Location"].map(session.endpoint.absolute) ?? location
+                offset += length
+                if offset == size {
+                    response = try session.send(
+                        HTTPRequest(
+                            .put, url: Self.appending(location, "digest=\(digest)"),
+                            headers: ["Content-Type": "application/octet-stream"]),
+                        scopes: push, what: what)
+                    break
+                }
+            } while true
+        } catch let error as RegistryError {
+            if let failure = producer.finish(), !(failure is PipeProducer.PipeClosed) {
+                throw failure
+            }
+            throw UploadRestart(underlying: error)
+        }
+        if let failure = producer.finish(), !(failure is PipeProducer.PipeClosed) {
+            throw failure
+        }
         try finish(response, digest, what)
     }
 

@@ -12,6 +12,9 @@ public struct HTTPRequest: Sendable, CustomStringConvertible, CustomDebugStringC
         case data(Data)
         /// A region of a file, read in small chunks while it is sent, so memory stays bounded.
         case file(FileRegion)
+        /// Bytes read from a pipe as they are made; cannot be rewound, so a request that must
+        /// be sent again fails instead.
+        case stream(BodyStream)
 
         /// The number of bytes the body sends.
         public var length: Int64 {
@@ -19,6 +22,7 @@ public struct HTTPRequest: Sendable, CustomStringConvertible, CustomDebugStringC
             case .none: 0
             case .data(let data): Int64(data.count)
             case .file(let region): region.length
+            case .stream(let stream): stream.length
             }
         }
     }
@@ -44,6 +48,22 @@ public struct HTTPRequest: Sendable, CustomStringConvertible, CustomDebugStringC
             self.offset = offset
             self.length = length
         }
+    }
+
+    /// The read end of a pipe and how many bytes will come through it. The request reads it; the
+    /// writer closes its end when done. `@unchecked Sendable`: the descriptor is read by one
+    /// transfer at a time.
+    public final class BodyStream: @unchecked Sendable, Equatable {
+        /// The pipe's read end; the stream does not close it.
+        public let descriptor: Int32
+        public let length: Int64
+
+        public init(descriptor: Int32, length: Int64) {
+            self.descriptor = descriptor
+            self.length = length
+        }
+
+        public static func == (lhs: BodyStream, rhs: BodyStream) -> Bool { lhs === rhs }
     }
 
     /// The request method.

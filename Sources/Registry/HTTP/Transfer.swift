@@ -80,6 +80,7 @@ final class BodySource {
     private enum Storage {
         case data(Data)
         case file(descriptor: Int32, path: String, offset: Int64)
+        case stream(descriptor: Int32)
     }
 
     private let storage: Storage
@@ -132,6 +133,9 @@ final class BodySource {
             }
             storage = .file(descriptor: descriptor, path: region.path, offset: region.offset)
             length = region.length
+        case .stream(let stream):
+            storage = .stream(descriptor: stream.descriptor)
+            length = stream.length
         }
     }
 
@@ -164,12 +168,27 @@ final class BodySource {
                     : "cannot read body file \(path): \(errnoText())"
                 return nil
             }
+        case .stream(let descriptor):
+            while true {
+                let count = Glibc.read(descriptor, base, wanted)
+                if count > 0 {
+                    position += Int64(count)
+                    return count
+                }
+                if count < 0 && errno == EINTR { continue }
+                failure =
+                    count == 0
+                    ? "the streamed body ended early, at byte \(position) of \(length)"
+                    : "cannot read the streamed body: \(errnoText())"
+                return nil
+            }
         }
     }
 
     /// Moves back to `offset` bytes from the start of the body; false when out of range.
     func rewind(to offset: Int64) -> Bool {
         guard offset >= 0, offset <= length else { return false }
+        if case .stream = storage { return offset == position }
         position = offset
         return true
     }

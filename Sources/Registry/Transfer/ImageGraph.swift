@@ -9,6 +9,11 @@ public struct ImageGraph: Sendable {
     public struct Node: Sendable {
         public var descriptor: Descriptor
         public var data: Data
+
+        public init(descriptor: Descriptor, data: Data) {
+            self.descriptor = descriptor
+            self.data = data
+        }
     }
 
     /// Every distinct blob that is not a manifest.
@@ -17,6 +22,12 @@ public struct ImageGraph: Sendable {
     public var manifests: [Node] = []
 
     public var root: Node? { manifests.last }
+
+    /// A graph of one manifest and its blobs, as a build made them.
+    public init(blobs: [Descriptor] = [], manifests: [Node] = []) {
+        self.blobs = blobs
+        self.manifests = manifests
+    }
 
     /// Every byte the blobs hold.
     public var blobBytes: Int64 { blobs.reduce(0) { $0 + $1.size } }

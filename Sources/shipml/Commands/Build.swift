@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Builder
 import Foundation
+import Registry
 import ShipFiles
 public import ShipModel
 
@@ -9,7 +10,9 @@ struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Package a model as a ModelPack OCI artifact or a runnable modelcar image.",
         discussion: """
-            Writes an OCI image layout (no registry needed). Every weight file gets a layer of its
+            Writes an OCI image layout (no registry needed), or pushes to a registry without writing
+            a blob to disk: a first pass computes every digest, then only the layers the registry
+            lacks are made again and streamed to it. Every weight file gets a layer of its
             own; small files of one kind share one. The same files give the same digests on any
             machine: entries sorted, owned by root, modes 0644/0755, times from SOURCE_DATE_EPOCH
             (or 0), and the created annotation from SOURCE_DATE_EPOCH or the git commit.
@@ -21,18 +24,22 @@ struct Build: ParsableCommand {
 
             Examples:
               shipml build ./model --to oci:build/layout:1.0.0
+              shipml build ./model --to registry.example.com/ml/sentiment:1.0.0
               shipml build --dry-run --json            # digests and manifest only
               SOURCE_DATE_EPOCH=1700000000 shipml build ./model --to oci:out:v1 --compression zstd
             """
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var registry: RegistryOptions
 
     @Argument(help: "The model directory (default: model.path from shipml.yaml).")
     var modelDirectory: String?
 
     @Option(
-        name: .long, help: ArgumentHelp("Where to write: oci:PATH:TAG.", valueName: "reference"))
+        name: .long,
+        help: ArgumentHelp("Where to write: oci:PATH:TAG or HOST/REPO:TAG.", valueName: "reference")
+    )
     var to: String?
 
     @Option(
@@ -107,14 +114,18 @@ struct Build: ParsableCommand {
         }
         var layoutPath: String?
         var tag: String?
+        var remote: RegistryReference?
         switch destination {
         case .layout(let path, let layoutTag)?:
             layoutPath = path
             tag = layoutTag ?? version
         case .registry(let reference)?:
-            throw CommandFailure.badInput(
-                "pushing to a registry (\(reference.host)) is not available yet; build to oci:PATH:TAG"
-            )
+            guard reference.digest == nil else {
+                throw CommandFailure.badInput(
+                    "--to: a build is pushed to a tag (HOST/REPO:TAG), not to a digest")
+            }
+            remote = reference
+            tag = reference.tag ?? version
         case nil:
             break
         }
@@ -141,7 +152,9 @@ struct Build: ParsableCommand {
         options.modelFormat = project?.model.format.flatMap { $0 == .other ? nil : $0.rawValue }
         options.metadata = project?.model.metadata
         options.annotations = project?.image.annotations ?? [:]
-        options.dryRun = dryRun
+        // To a registry: the first pass only computes digests; the push makes the missing
+        // layers again and streams them, so no layer blob is written to disk.
+        options.dryRun = dryRun || remote != nil
         if !noCache {
             options.cache = LayerCache.defaultDirectory(environment: environment).map(
                 LayerCache.init)
@@ -171,6 +184,16 @@ struct Build: ParsableCommand {
                     model, into: layout, options: options, progress: show)
             }
             line.finish()
+            if let remote, let tag, !dryRun {
+                var tags = [tag]
+                if to == nil { tags += (project?.image.tags ?? []).filter { $0 != tag } }
+                let pushed = try pushBuild(built, to: remote, tags: tags)
+                if !global.json && !global.quiet {
+                    Console.output(
+                        "pushed \(remote.host)/\(remote.repository):\(tags.joined(separator: ","))  \(pushed.transferred) of \(pushed.blobs) blobs sent (\(formatBytes(pushed.transferredBytes))), \(pushed.skipped) already there"
+                    )
+                }
+            }
             if let layout, let tag, !dryRun {
                 try layout.tag(built.manifestDescriptor, as: tag)
                 // The project's extra tags go beside the version when it chose the destination.
@@ -190,6 +213,42 @@ struct Build: ParsableCommand {
         }
         let seconds = Date().timeIntervalSince(started)
         report(result, reference: destination, tag: tag, seconds: seconds)
+    }
+
+    /// Pushes what the first pass computed: the config and manifest from memory, base layers
+    /// from the base layout, model layers made again and streamed (only those the registry
+    /// lacks).
+    private func pushBuild(_ built: BuildResult, to remote: RegistryReference, tags: [String])
+        throws -> TransferReport
+    {
+        var manifest = built.manifestDescriptor
+        manifest.artifactType = nil
+        let graph = ImageGraph(
+            blobs: [built.manifest.config] + built.manifest.layers,
+            manifests: [.init(descriptor: manifest, data: built.manifestData)])
+        let session = registry.session(
+            for: remote.host, global: global, credentials: try registry.credentials())
+        let display = TransferProgress(verb: "pushing", requested: progress, global: global)
+        defer { display.finish() }
+        let pusher = Pusher(
+            repository: RemoteRepository(session: session, name: remote.repository),
+            jobs: registry.jobs, events: display.handle)
+        do {
+            return try pusher.push(graph, tags: tags) { blob in
+                if blob.digest == built.manifest.config.digest { return .data(built.configData) }
+                if let path = built.baseBlobs[blob.digest] {
+                    return .file(.init(path: path, length: blob.size))
+                }
+                guard let recipe = built.recipes[blob.digest] else {
+                    throw RegistryError(.configuration, "no way to make blob \(blob.digest)")
+                }
+                return .stream { write in
+                    try withoutActuallyEscaping(write) { try recipe.write(to: $0) }
+                }
+            }
+        } catch let error as RegistryError {
+            throw registryFailure(error)
+        }
     }
 
     private func readBase(_ text: String) throws -> BaseImage {
@@ -219,6 +278,8 @@ struct Build: ParsableCommand {
         let name: String?
         switch reference {
         case .layout(let path, _)?: name = tag.map { "oci:\(path):\($0)" } ?? "oci:\(path)"
+        case .registry(let remote)?:
+            name = "\(remote.host)/\(remote.repository)" + (tag.map { ":\($0)" } ?? "")
         default: name = nil
         }
         if global.json {
