@@ -25,7 +25,7 @@ struct ShipML: ParsableCommand {
         version: ShipMLVersion.current,
         subcommands: [
             Init.self, Config.self, Build.self, Inspect.self, Push.self, Pull.self, Copy.self,
-            Tags.self,
+            Tags.self, Attach.self, Referrers.self,
         ]
     )
 

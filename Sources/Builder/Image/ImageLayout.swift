@@ -139,6 +139,20 @@ public final class ImageLayout: Sendable {
         }
     }
 
+    /// Adds `descriptor` to `index.json` without a tag, unless an untagged entry of that
+    /// digest is there already.
+    public func addUntagged(_ descriptor: Descriptor) throws {
+        try withLock {
+            var index = try readIndex()
+            let present = index.manifests.contains {
+                $0.digest == descriptor.digest && $0.annotations?[AnnotationKey.refName] == nil
+            }
+            guard !present else { return }
+            index.manifests.append(descriptor)
+            try writeIndex(index)
+        }
+    }
+
     /// The manifest descriptor a tag names; with no tag, the only manifest in the layout.
     public func resolve(_ tag: String?) throws -> Descriptor {
         let index = try readIndex()
@@ -157,6 +171,9 @@ public final class ImageLayout: Sendable {
             }
             return found
         }
+        // Referrers (untagged artifacts) do not count when one tagged image is there.
+        let tagged = index.manifests.filter { $0.annotations?[AnnotationKey.refName] != nil }
+        if index.manifests.count > 1, tagged.count == 1, let only = tagged.first { return only }
         guard index.manifests.count == 1, let only = index.manifests.first else {
             throw LayoutError(
                 path: root,

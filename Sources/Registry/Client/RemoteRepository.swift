@@ -471,6 +471,23 @@ public struct RemoteRepository: Sendable {
         }
     }
 
+    /// `PUT` a manifest with a `subject`; true when the registry confirmed it processed the
+    /// subject (`OCI-Subject`), so no fallback tag is needed.
+    func putManifestReportingSubject(_ data: Data, mediaType: MediaType, reference: String)
+        throws -> Bool
+    {
+        let what = "pushing manifest \(display)@\(reference)"
+        let response = try session.send(
+            HTTPRequest(
+                .put, url: session.endpoint.url(name, "manifests/\(reference)"),
+                headers: ["Content-Type": mediaType.rawValue], body: .data(data)),
+            scopes: push, what: what)
+        guard response.status == 201 || response.status == 200 else {
+            throw RegistryError.from(response, what)
+        }
+        return response.headers["OCI-Subject"] != nil
+    }
+
     // MARK: - Tags and referrers
 
     /// Every tag, following `Link` pagination.

@@ -1,0 +1,190 @@
+import ArgumentParser
+import Builder
+import Foundation
+import Registry
+import ShipModel
+
+/// `shipml attach`: push files as an OCI artifact that refers to a release.
+struct Attach: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Attach files (a validation report, a blessing) to an image as an OCI referrer.",
+        discussion: """
+            Pushes an artifact manifest whose subject is the image, with one layer per file. In a
+            registry without the referrers API the artifact is also listed in the index tagged
+            sha256-<digest of the image>, as the distribution spec's fallback says; in an OCI
+            layout it is kept as an untagged entry of index.json. The same files give the same
+            artifact digest (the created annotation comes from SOURCE_DATE_EPOCH, never the
+            clock), so attaching again changes nothing.
+
+            Examples:
+              shipml attach registry.example.com/ml/sentiment:1.0.0 report.json \\
+                --artifact-type application/vnd.shipml.validation.report.v1+json
+              shipml attach oci:build/layout:1.0.0 blessing.json --artifact-type application/vnd.in-toto+json
+              shipml referrers registry.example.com/ml/sentiment:1.0.0
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var registry: RegistryOptions
+
+    @Argument(help: "The image: HOST/REPO:TAG, HOST/REPO@DIGEST or oci:PATH[:TAG].")
+    var subject: String
+
+    @Argument(help: "The files to attach.")
+    var files: [String]
+
+    @Option(help: "The artifact's type, a media type.")
+    var artifactType: String
+
+    @Option(help: "The media type of each file (default application/octet-stream).")
+    var mediaType = "application/octet-stream"
+
+    @Option(help: ArgumentHelp("A manifest annotation (repeatable).", valueName: "key=value"))
+    var annotation: [String] = []
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("name at least one file to attach") }
+        for type in [artifactType, mediaType] where !Self.isMediaType(type) {
+            throw ValidationError(
+                "\"\(type)\" is not a media type (type/subtype, e.g. application/json)")
+        }
+        for pair in annotation where !pair.contains("=") || pair.hasPrefix("=") {
+            throw ValidationError("--annotation \"\(pair)\": expected key=value")
+        }
+    }
+
+    static func isMediaType(_ text: String) -> Bool {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && !$0.contains(" ") }
+    }
+
+    func run() throws {
+        Console.configure(global)
+        var artifactFiles: [ReferrerArtifact.File] = []
+        for path in files {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CommandFailure.badInput("\(path): cannot read the file")
+            }
+            artifactFiles.append(
+                .init(
+                    name: (path as NSString).lastPathComponent, mediaType: MediaType(mediaType),
+                    data: data))
+        }
+        var annotations: [String: String] = [:]
+        for pair in annotation {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            annotations[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        }
+        if annotations[AnnotationKey.created] == nil,
+            let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"],
+            let seconds = Double(epoch)
+        {
+            annotations[AnnotationKey.created] = Timestamp.rfc3339(
+                Date(timeIntervalSince1970: seconds))
+        }
+        let artifact = ReferrerArtifact(
+            artifactType: MediaType(artifactType), files: artifactFiles, annotations: annotations)
+        let attached: Descriptor
+        let target: Descriptor
+        switch try parseReference(subject) {
+        case .layout(let path, let tag):
+            do {
+                let layout = try ImageLayout.open(path, create: false)
+                target = try layout.resolve(tag)
+                attached = try layout.attach(artifact, to: target)
+            } catch let error as LayoutError {
+                throw CommandFailure.badInput(error.description)
+            }
+        case .registry(let reference):
+            let repository = try remoteRepository(reference, registry: registry, global: global)
+            do {
+                target = try resolveSubject(reference, in: repository)
+                attached = try ReferrersClient(repository: repository).attach(artifact, to: target)
+            } catch let error as RegistryError {
+                throw registryFailure(error)
+            }
+        }
+        if global.json {
+            struct Report: Encodable {
+                var subject: Descriptor
+                var referrer: Descriptor
+            }
+            Console.data(JSONOutput.encode(Report(subject: target, referrer: attached)))
+        } else if !global.quiet {
+            Console.output("attached \(attached.digest) (\(artifactType)) to \(target.digest)")
+        }
+    }
+}
+
+/// `shipml referrers`: list the artifacts that refer to an image.
+struct Referrers: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the artifacts (reports, blessings, signatures) attached to an image.",
+        discussion: """
+            Asks the registry's referrers API, and falls back to the sha256-<digest> tag index
+            for registries without it; in an OCI layout, reads index.json.
+
+            Examples:
+              shipml referrers registry.example.com/ml/sentiment:1.0.0
+              shipml referrers oci:build/layout:1.0.0 --artifact-type application/vnd.in-toto+json --json
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var registry: RegistryOptions
+
+    @Argument(help: "The image: HOST/REPO:TAG, HOST/REPO@DIGEST or oci:PATH[:TAG].")
+    var subject: String
+
+    @Option(help: "Only artifacts of this type.")
+    var artifactType: String?
+
+    func run() throws {
+        Console.configure(global)
+        let type = artifactType.map { MediaType($0) }
+        let found: [Descriptor]
+        switch try parseReference(subject) {
+        case .layout(let path, let tag):
+            do {
+                let layout = try ImageLayout.open(path, create: false)
+                found = try layout.referrers(of: layout.resolve(tag).digest, artifactType: type)
+            } catch let error as LayoutError {
+                throw CommandFailure.badInput(error.description)
+            }
+        case .registry(let reference):
+            let repository = try remoteRepository(reference, registry: registry, global: global)
+            do {
+                let target = try resolveSubject(reference, in: repository)
+                found = try ReferrersClient(repository: repository).list(
+                    target.digest, artifactType: type)
+            } catch let error as RegistryError {
+                throw registryFailure(error)
+            }
+        }
+        if global.json {
+            Console.data(JSONOutput.encode(found))
+            return
+        }
+        for referrer in found {
+            Console.output(
+                "\(referrer.digest)  \(referrer.artifactType?.rawValue ?? "(no type)")  \(formatBytes(referrer.size))"
+            )
+        }
+    }
+}
+
+func remoteRepository(
+    _ reference: RegistryReference, registry: RegistryOptions, global: GlobalOptions
+) throws -> RemoteRepository {
+    let session = registry.session(
+        for: reference.host, global: global, credentials: try registry.credentials())
+    return RemoteRepository(session: session, name: reference.repository)
+}
+
+/// The descriptor of the manifest a reference names.
+func resolveSubject(_ reference: RegistryReference, in repository: RemoteRepository) throws
+    -> Descriptor
+{
+    let fetched = try repository.manifest(reference.manifestReference)
+    return fetched.descriptor
+}
