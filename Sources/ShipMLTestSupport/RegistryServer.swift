@@ -44,6 +44,7 @@ public final class RegistryServer: @unchecked Sendable {
                 enabled: true
             http:
               addr: \(address)
+              secret: shipml-test-\(port)
 
             """
         switch auth {

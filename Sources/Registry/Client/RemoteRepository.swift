@@ -149,12 +149,18 @@ public struct RemoteRepository: Sendable {
             return
         }
         if quirks.isMonolithic(size) {
-            let response = try session.send(
-                HTTPRequest(
-                    .put, url: Self.appending(location, "digest=\(digest)"),
-                    headers: ["Content-Type": "application/octet-stream"],
-                    body: source.region(offset: 0, length: size)),
-                scopes: push, what: what, replay: .returnFailure)
+            let response: HTTPResponse
+            do {
+                response = try session.send(
+                    HTTPRequest(
+                        .put, url: Self.appending(location, "digest=\(digest)"),
+                        headers: ["Content-Type": "application/octet-stream"],
+                        body: source.region(offset: 0, length: size)),
+                    scopes: push, what: what, replay: .returnFailure)
+            } catch let error as RegistryError where error.kind == .unavailable {
+                // The connection broke mid-body: a monolithic upload starts again.
+                throw UploadRestart(underlying: error)
+            }
             try finish(response, digest, what)
             progress?(size)
             return
