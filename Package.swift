@@ -97,7 +97,10 @@ let package = Package(
             swiftSettings: upcoming),
         .testTarget(
             name: "RegistryTests",
-            dependencies: ["Registry", "Builder", "ShipModel", "ShipMLTestSupport", "shipml"],
+            dependencies: [
+                "Registry", "Builder", "ShipModel", "ShipMLTestSupport", "shipml",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: upcoming),
         .testTarget(
             name: "ValidatorTests", dependencies: ["Validator", "ShipMLTestSupport"],

@@ -159,7 +159,7 @@ public final class RegistrySession: @unchecked Sendable {
             return "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
         case "bearer":
             let key = Self.key(scopes)
-            if let token = lock.withLock({ tokens[key] }), token.expires > Date() {
+            if let token = lock.withLock({ cachedToken(covering: scopes) }) {
                 return "Bearer \(token.value)"
             }
             let token = try fetchToken(
@@ -169,6 +169,27 @@ public final class RegistrySession: @unchecked Sendable {
         default:
             return nil
         }
+    }
+
+    /// A live token whose scopes include every action asked for (a push token serves pulls
+    /// of the same repository). Called under `lock`.
+    private func cachedToken(covering scopes: [Scope]) -> Token? {
+        let now = Date()
+        if let exact = tokens[Self.key(scopes)], exact.expires > now { return exact }
+        return tokens.first { key, token in
+            guard token.expires > now else { return false }
+            let granted = key.split(separator: " ").map(String.init)
+            return scopes.allSatisfy { wanted in
+                granted.contains { text in
+                    let parts = text.split(separator: ":")
+                    guard parts.count == 3, parts[0] == "repository",
+                        parts[1] == wanted.repository
+                    else { return false }
+                    let actions = Set(parts[2].split(separator: ",").map(String.init))
+                    return Set(wanted.actions).isSubset(of: actions)
+                }
+            }
+        }?.value
     }
 
     private func learn(_ challenge: Challenge, scopes: [Scope], what: String) throws {
@@ -192,7 +213,7 @@ public final class RegistrySession: @unchecked Sendable {
             let token = try fetchToken(challenge, scopes: wanted, what: what)
             lock.withLock {
                 self.challenge = challenge
-                tokens[Self.key(scopes)] = token
+                tokens[wanted.sorted().joined(separator: " ")] = token
             }
         default:
             throw RegistryError(
