@@ -80,7 +80,7 @@ public struct ImageGraph: Sendable {
         return graph
     }
 
-    static func isIndex(_ mediaType: MediaType, _ data: Data) -> Bool {
+    public static func isIndex(_ mediaType: MediaType, _ data: Data) -> Bool {
         if mediaType == .imageIndex || mediaType == .dockerManifestList { return true }
         if mediaType == .imageManifest || mediaType == .dockerManifest { return false }
         struct Sniff: Decodable { var manifests: [Descriptor]? }
