@@ -25,8 +25,9 @@ public final class RegistryServer: @unchecked Sendable {
     private let configPath: String
     private var process: Process?
 
-    /// Starts a registry and waits until it answers.
-    public init(auth: Auth = .none) throws {
+    /// Starts a registry and waits until it answers; with `tls`, HTTPS with that certificate
+    /// and key (PEM files).
+    public init(auth: Auth = .none, tls: (certificate: String, key: String)? = nil) throws {
         let port = try Self.freePort()
         address = "127.0.0.1:\(port)"
         directory = NSTemporaryDirectory() + "shipml-registry-\(UUID().uuidString)"
@@ -47,6 +48,14 @@ public final class RegistryServer: @unchecked Sendable {
               secret: shipml-test-\(port)
 
             """
+        if let tls {
+            config += """
+                  tls:
+                    certificate: \(tls.certificate)
+                    key: \(tls.key)
+
+                """
+        }
         switch auth {
         case .none:
             break

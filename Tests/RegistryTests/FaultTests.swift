@@ -86,6 +86,29 @@ struct FaultTests {
         try verify(registry.address, "ml/resume", image, scratch)
     }
 
+    /// A 416 to a chunk: the client asks where the upload stands and sends from there.
+    @Test func aRangeNotSatisfiableChunkIsResentFromTheReportedOffset() throws {
+        let registry = try RegistryServer()
+        let patches = Counter()
+        let proxy = try FaultProxy(upstream: registry.address) { request in
+            guard request.method == "PATCH", patches.next() == 2 else { return .pass }
+            return .answer(416, [])
+        }
+        let scratch = try ScratchDirectory()
+        let image = try TestImage.make(in: scratch, layerSizes: [200_000])
+        var quirks = RegistryQuirks.standard
+        quirks.monolithicLimit = 1000
+        quirks.chunkSize = 64 << 10
+        let recording = RecordingSession(proxy.address, retry: Self.fast, quirks: quirks)
+        _ = try Pusher(repository: recording.repository("ml/range")).push(
+            from: image.layout, root: image.root, tags: ["v1"])
+        let requests = recording.requests
+        #expect(requests.contains { $0.hasPrefix("> GET ") && $0.contains("/blobs/uploads/") })
+        #expect(
+            requests.filter { $0.hasPrefix("> PATCH ") }.count == (200_000 + 65_535) / 65_536 + 1)
+        try verify(registry.address, "ml/range", image, scratch)
+    }
+
     @Test func aRegistryKilledMidUploadAndRestartedStillGetsEverything() throws {
         let registry = try RegistryServer()
         let patches = Counter()
