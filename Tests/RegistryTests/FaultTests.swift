@@ -12,6 +12,13 @@ import Testing
 @Suite(.serialized)
 struct FaultTests {
     static let fast = RetryPolicy(attempts: 6, baseDelay: .milliseconds(20))
+    /// Every blob over 1000 bytes goes up in 64 KiB chunks.
+    static let smallChunks: RegistryQuirks = {
+        var quirks = RegistryQuirks.standard
+        quirks.monolithicLimit = 1000
+        quirks.chunkSize = 64 << 10
+        return quirks
+    }()
 
     /// The registry's copy, fetched by skopeo and checked by an independent reader.
     func verify(_ address: String, _ name: String, _ image: TestImage, _ scratch: ScratchDirectory)
@@ -70,10 +77,7 @@ struct FaultTests {
         }
         let scratch = try ScratchDirectory()
         let image = try TestImage.make(in: scratch, layerSizes: [400_000])
-        var quirks = RegistryQuirks.standard
-        quirks.monolithicLimit = 1000
-        quirks.chunkSize = 64 << 10
-        let recording = RecordingSession(proxy.address, retry: Self.fast, quirks: quirks)
+        let recording = RecordingSession(proxy.address, retry: Self.fast, quirks: Self.smallChunks)
         _ = try Pusher(repository: recording.repository("ml/resume")).push(
             from: image.layout, root: image.root, tags: ["v1"])
         let requests = recording.requests
@@ -96,10 +100,7 @@ struct FaultTests {
         }
         let scratch = try ScratchDirectory()
         let image = try TestImage.make(in: scratch, layerSizes: [200_000])
-        var quirks = RegistryQuirks.standard
-        quirks.monolithicLimit = 1000
-        quirks.chunkSize = 64 << 10
-        let recording = RecordingSession(proxy.address, retry: Self.fast, quirks: quirks)
+        let recording = RecordingSession(proxy.address, retry: Self.fast, quirks: Self.smallChunks)
         _ = try Pusher(repository: recording.repository("ml/range")).push(
             from: image.layout, root: image.root, tags: ["v1"])
         let requests = recording.requests
@@ -122,12 +123,9 @@ struct FaultTests {
         }
         let scratch = try ScratchDirectory()
         let image = try TestImage.make(in: scratch, layerSizes: [300_000])
-        var quirks = RegistryQuirks.standard
-        quirks.monolithicLimit = 1000
-        quirks.chunkSize = 64 << 10
         let recording = RecordingSession(
             proxy.address, retry: RetryPolicy(attempts: 8, baseDelay: .milliseconds(100)),
-            quirks: quirks)
+            quirks: Self.smallChunks)
         _ = try Pusher(repository: recording.repository("ml/killed")).push(
             from: image.layout, root: image.root, tags: ["v1"])
         // The upload outlived the registry: it was asked where it stood and resumed, so only
