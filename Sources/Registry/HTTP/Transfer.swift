@@ -155,33 +155,31 @@ final class BodySource {
             position += Int64(wanted)
             return wanted
         case .file(let descriptor, let path, let offset):
-            while true {
-                let count = pread(descriptor, base, wanted, off_t(offset + position))
-                if count > 0 {
-                    position += Int64(count)
-                    return count
-                }
-                if count < 0 && errno == EINTR { continue }
-                failure =
-                    count == 0
-                    ? "body file \(path) ended early, at byte \(offset + position)"
-                    : "cannot read body file \(path): \(errnoText())"
-                return nil
-            }
+            return readRetrying(
+                { pread(descriptor, base, wanted, off_t(offset + position)) },
+                ended: "body file \(path) ended early, at byte \(offset + position)",
+                failed: "cannot read body file \(path)")
         case .stream(let descriptor):
-            while true {
-                let count = Glibc.read(descriptor, base, wanted)
-                if count > 0 {
-                    position += Int64(count)
-                    return count
-                }
-                if count < 0 && errno == EINTR { continue }
-                failure =
-                    count == 0
-                    ? "the streamed body ended early, at byte \(position) of \(length)"
-                    : "cannot read the streamed body: \(errnoText())"
-                return nil
+            return readRetrying(
+                { Glibc.read(descriptor, base, wanted) },
+                ended: "the streamed body ended early, at byte \(position) of \(length)",
+                failed: "cannot read the streamed body")
+        }
+    }
+
+    /// Calls `read` until it gives bytes (retrying on EINTR); records why when it cannot.
+    private func readRetrying(
+        _ read: () -> Int, ended: @autoclosure () -> String, failed: @autoclosure () -> String
+    ) -> Int? {
+        while true {
+            let count = read()
+            if count > 0 {
+                position += Int64(count)
+                return count
             }
+            if count < 0 && errno == EINTR { continue }
+            failure = count == 0 ? ended() : "\(failed()): \(errnoText())"
+            return nil
         }
     }
 
