@@ -122,6 +122,31 @@ struct PushPullTests {
         #expect(raw.data == image.manifestData)
     }
 
+    /// A second repository of the same registry gets the blobs by mount, found in the record
+    /// of where the first push put them.
+    @Test func aPushMountsBlobsItPushedElsewhereBefore() throws {
+        let scratch = try ScratchDirectory()
+        let image = try TestImage.make(in: scratch)
+        let locations = BlobLocations(directory: scratch.path("cache"))
+        let first = uniqueRepository("first")
+        let second = uniqueRepository("second")
+        _ = try Pusher(
+            repository: RecordingSession(address).repository(first), locations: locations
+        )
+        .push(from: image.layout, root: image.root, tags: ["v1"])
+        #expect(
+            locations.repositories(holding: image.manifest.layers[0].digest, on: address) == [first]
+        )
+        let report = try Pusher(
+            repository: RecordingSession(address).repository(second), locations: locations
+        ).push(from: image.layout, root: image.root, tags: ["v1"])
+        #expect(report.mounted == 3)
+        #expect(report.transferred == 0)
+        #expect(
+            locations.repositories(holding: image.manifest.layers[0].digest, on: address)
+                == [second, first])
+    }
+
     @Test func aLargeBlobGoesUpInChunks() throws {
         let scratch = try ScratchDirectory()
         let image = try TestImage.make(in: scratch, layerSizes: [300_000])

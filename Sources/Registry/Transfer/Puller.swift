@@ -8,14 +8,17 @@ import ShipModel
 public struct Puller: Sendable {
     public let repository: RemoteRepository
     public let jobs: Int
+    /// Records where each blob was seen, for later mounts.
+    public let locations: BlobLocations?
     public let events: (@Sendable (TransferEvent) -> Void)?
 
     public init(
-        repository: RemoteRepository, jobs: Int = 4,
+        repository: RemoteRepository, jobs: Int = 4, locations: BlobLocations? = nil,
         events: (@Sendable (TransferEvent) -> Void)? = nil
     ) {
         self.repository = repository
         self.jobs = max(1, jobs)
+        self.locations = locations
         self.events = events
     }
 
@@ -42,6 +45,8 @@ public struct Puller: Sendable {
         events?(.started(blobs: graph.blobs.count, bytes: graph.blobBytes))
         let counts = Pusher.Counts()
         try Parallel.forEach(graph.blobs, jobs: jobs) { blob in
+            locations?.record(
+                blob.digest, on: repository.session.endpoint.host, in: repository.name)
             if layout.hasBlob(blob.digest, size: blob.size) {
                 counts.add(skipped: 1)
                 events?(.blobDone(blob, how: "exists"))

@@ -56,15 +56,18 @@ public struct Pusher: Sendable {
     public let jobs: Int
     /// Repositories of the same registry to try mounting missing blobs from.
     public let mountFrom: [String]
+    /// Where blobs were seen before: more repositories to mount from, and updated after.
+    public let locations: BlobLocations?
     public let events: (@Sendable (TransferEvent) -> Void)?
 
     public init(
         repository: RemoteRepository, jobs: Int = 4, mountFrom: [String] = [],
-        events: (@Sendable (TransferEvent) -> Void)? = nil
+        locations: BlobLocations? = nil, events: (@Sendable (TransferEvent) -> Void)? = nil
     ) {
         self.repository = repository
         self.jobs = max(1, jobs)
         self.mountFrom = mountFrom.filter { $0 != repository.name }
+        self.locations = locations
         self.events = events
     }
 
@@ -103,6 +106,8 @@ public struct Pusher: Sendable {
         let counts = Counts()
         try withoutActuallyEscaping(source) { source in
             try Parallel.forEach(graph.blobs, jobs: jobs) { blob in
+                let host = repository.session.endpoint.host
+                defer { locations?.record(blob.digest, on: host, in: repository.name) }
                 if let size = try repository.blobSize(blob.digest, forPush: true),
                     size == blob.size || size < 0
                 {
@@ -110,7 +115,12 @@ public struct Pusher: Sendable {
                     events?(.blobDone(blob, how: "exists"))
                     return
                 }
-                for other in mountFrom where try repository.mount(blob.digest, from: other) {
+                let known = locations?.repositories(holding: blob.digest, on: host) ?? []
+                var candidates = mountFrom
+                for other in known where other != repository.name && !candidates.contains(other) {
+                    candidates.append(other)
+                }
+                for other in candidates where try repository.mount(blob.digest, from: other) {
                     counts.add(mounted: 1)
                     events?(.blobDone(blob, how: "mounted from \(other)"))
                     return

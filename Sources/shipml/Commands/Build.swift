@@ -232,7 +232,7 @@ struct Build: ParsableCommand {
         defer { display.finish() }
         let pusher = Pusher(
             repository: RemoteRepository(session: session, name: remote.repository),
-            jobs: registry.jobs, events: display.handle)
+            jobs: registry.jobs, locations: registry.locations(), events: display.handle)
         do {
             return try pusher.push(graph, tags: tags) { blob in
                 if blob.digest == built.manifest.config.digest { return .data(built.configData) }

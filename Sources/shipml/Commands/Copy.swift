@@ -91,7 +91,8 @@ struct Copy: ParsableCommand {
             let layout = try ImageLayout.open(staging, create: true)
             let pusher = Pusher(
                 repository: to, jobs: registry.jobs,
-                mountFrom: sameRegistry ? [origin.repository] : [], events: display.handle)
+                mountFrom: sameRegistry ? [origin.repository] : [],
+                locations: registry.locations(), events: display.handle)
             let tags = pushTags(target: target, sourceTag: origin.tag, extra: tag)
             return try pusher.push(graph, tags: tags) { blob in
                 // Only blobs the destination lacks and cannot mount come through here.

@@ -63,7 +63,7 @@ func pullImage(
     defer { display.finish() }
     let puller = Puller(
         repository: RemoteRepository(session: session, name: origin.repository),
-        jobs: registry.jobs, events: display.handle)
+        jobs: registry.jobs, locations: registry.locations(), events: display.handle)
     do {
         return try puller.pull(origin.manifestReference, into: layout, tag: tag)
     } catch let error as RegistryError {

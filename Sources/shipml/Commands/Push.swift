@@ -100,7 +100,8 @@ func pushImage(
     defer { display.finish() }
     let pusher = Pusher(
         repository: RemoteRepository(session: session, name: target.repository),
-        jobs: registry.jobs, mountFrom: mountFrom, events: display.handle)
+        jobs: registry.jobs, mountFrom: mountFrom, locations: registry.locations(),
+        events: display.handle)
     do {
         return try pusher.push(from: layout, root: root, tags: tags)
     } catch let error as RegistryError {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Builder
 import Foundation
 import Registry
 import ShipModel
@@ -64,6 +65,13 @@ struct RegistryOptions: ParsableArguments {
         }
         sources.append(DockerConfigCredentials.standard())
         return CredentialChain(sources)
+    }
+
+    /// Where blobs were seen in registries, beside the layer cache, so pushes can mount them.
+    func locations() -> BlobLocations? {
+        LayerCache.defaultDirectory(environment: ProcessInfo.processInfo.environment).map {
+            BlobLocations(directory: $0)
+        }
     }
 
     /// A session with the registry of `reference`.
