@@ -104,8 +104,52 @@ struct ModelcarTests {
         let scratch = try ScratchDirectory()
         let model = try ModelDirectory.scan(try writeSampleModel(in: scratch))
         let result = try ModelcarPackager.build(model, base: nil, into: nil, options: options())
-        #expect(result.manifest.layers.count == LayerPlan.plan(model).count)
+        // The model's layers and the /models link.
+        #expect(result.manifest.layers.count == LayerPlan.plan(model).count + 1)
         #expect(result.manifest.layers.allSatisfy { $0.mediaType == .layer })
         #expect(result.manifest.config.mediaType == .imageConfig)
+    }
+
+    /// The ModelPack artifact and the modelcar image of one model share their model layers:
+    /// a layout holding both stores each weight once.
+    @Test(arguments: [LayerCompression.none, .gzip, .zstd])
+    func theArtifactAndTheImageShareTheirWeightBlobs(compression: LayerCompression) throws {
+        let scratch = try ScratchDirectory()
+        let model = try ModelDirectory.scan(try writeSampleModel(in: scratch))
+        let layout = try ImageLayout.open(scratch.path("both"), create: true)
+        let artifact = try ModelPackager.build(
+            model, into: layout, options: options(compression))
+        let image = try ModelcarPackager.build(
+            model, base: try makeBusyboxBase(in: scratch), into: layout,
+            options: options(compression))
+        let artifactLayers = Set(artifact.manifest.layers.map(\.digest))
+        let imageLayers = Set(image.manifest.layers.map(\.digest))
+        #expect(artifactLayers.isSubset(of: imageLayers))
+        let blobs = try FileManager.default.contentsOfDirectory(
+            atPath: scratch.path("both/blobs/sha256"))
+        let weight = try #require(
+            artifact.manifest.layers.first { $0.mediaType.rawValue.contains("weight.v1") })
+        #expect(blobs.filter { $0 == weight.digest.encoded }.count == 1)
+        let config = try CanonicalJSON.decode(
+            ImageConfig.self, from: layout.readBlob(image.manifest.config))
+        #expect(config.rootfs.diffIDs.count == image.manifest.layers.count)
+        #expect(
+            config.history?.contains { $0.createdBy == "shipml build: LINK /models -> /" } == true)
+    }
+
+    /// A model whose top-level names are those of an image's root keeps its files under
+    /// models/ in layers of its own.
+    @Test func aModelThatWouldClashWithTheRootKeepsItsOwnLayers() throws {
+        let scratch = try ScratchDirectory()
+        _ = try scratch.write("clash/bin/model.safetensors", Data(repeating: 2, count: 1000))
+        _ = try scratch.write("clash/config.json", "{}")
+        let model = try ModelDirectory.scan(scratch.path("clash"))
+        #expect(!ModelcarPackager.sharesLayers(model))
+        let artifact = try ModelPackager.build(model, into: nil, options: options())
+        let image = try ModelcarPackager.build(model, base: nil, into: nil, options: options())
+        #expect(
+            Set(artifact.manifest.layers.map(\.digest)).isDisjoint(
+                with: image.manifest.layers.map(\.digest)))
+        #expect(image.manifest.layers.count == artifact.manifest.layers.count)
     }
 }

@@ -49,6 +49,8 @@ public struct BuildResult: Sendable {
     public var recipes: [Digest: LayerRecipe]
     /// Where the base image's layers are, by digest (modelcar).
     public var baseBlobs: [Digest: String] = [:]
+    /// Small layers made in memory (the modelcar's `/models` link), by digest.
+    public var extraBlobs: [Digest: Data] = [:]
 }
 
 /// Progress of a build, for a progress line.

@@ -47,10 +47,40 @@ public struct BaseImage: Sendable {
 }
 
 /// Packages a model as a runnable image for KServe's modelcar or a Kubernetes image volume:
-/// the base image's layers, then the model under `/models` in layers of its own.
+/// the base image's layers, then the model in layers of its own, reached at `/models`.
+///
+/// Where the model's top-level names do not clash with a root directory of an image (`bin`,
+/// `etc`, ...), its layers are the ModelPack artifact's own tars, byte for byte, with the
+/// files at the image's root, and one more tiny layer makes `/models` a relative link to `.`:
+/// a layout or registry holding both the artifact and the image stores each weight once, and
+/// `/models/FILE` (also through `/proc/PID/root/models`, as KServe's sidecar links it) is the
+/// file. Otherwise the files go under `models/` in the tars.
 public enum ModelcarPackager {
     /// Where the model's files are in the image.
     public static let modelDirectory = "/models"
+
+    /// Names at an image's root that model files must not take (the FHS, and `models`).
+    static let reservedRootNames: Set<String> = [
+        "bin", "boot", "dev", "etc", "home", "lib", "lib32", "lib64", "libx32", "media", "mnt",
+        "opt", "proc", "root", "run", "sbin", "srv", "sys", "tmp", "usr", "var", "models",
+    ]
+
+    /// Whether the model's layers can be the ModelPack artifact's (files at the image root).
+    static func sharesLayers(_ model: ModelDirectory) -> Bool {
+        model.files.allSatisfy { file in
+            let top = file.path.split(separator: "/").first.map(String.init) ?? file.path
+            return !reservedRootNames.contains(top)
+        }
+    }
+
+    /// The layer that makes `/models` a link to the image root: `models -> .`.
+    static func linkLayer(mtime: Date) throws -> Data {
+        var data = Data()
+        let tar = try TarWriter(compression: .none) { data.append(contentsOf: $0) }
+        try tar.addSymlink(path: "models", target: ".", mtime: mtime)
+        try tar.finish()
+        return data
+    }
 
     public static func build(
         _ model: ModelDirectory, base: BaseImage?, into layout: ImageLayout?, options: BuildOptions,
@@ -67,8 +97,22 @@ public enum ModelcarPackager {
                 baseLayers.append(copied)
             }
         }
+        let shared = sharesLayers(model)
+        var extraBlobs: [Digest: Data] = [:]
+        var linkDiffIDs: [String] = []
+        if shared {
+            let link = try linkLayer(mtime: options.entryTime)
+            let descriptor = try ModelPackager.store(
+                link, mediaType: .layer, in: layout, dryRun: options.dryRun)
+            var annotated = descriptor
+            annotated.annotations = [AnnotationKey.title: "models"]
+            baseLayers.append(annotated)
+            extraBlobs[descriptor.digest] = link
+            linkDiffIDs.append(descriptor.digest.description)
+        }
         let settings = LayerWriter.Settings(
-            compression: options.compression, mtime: options.entryTime, pathPrefix: "models/")
+            compression: options.compression, mtime: options.entryTime,
+            pathPrefix: shared ? "" : "models/")
         let built = try LayerBuilding.buildLayers(
             model, settings: settings, into: layout, options: options, progress: progress
         ) { _ in
@@ -85,12 +129,16 @@ public enum ModelcarPackager {
                 created: nil, author: nil, architecture: "amd64", os: "linux", variant: nil,
                 config: nil, rootfs: .init(diffIDs: []), history: [])
         config.created = created
-        config.rootfs.diffIDs += built.layers.map(\.diffID.description)
+        config.rootfs.diffIDs += linkDiffIDs + built.layers.map(\.diffID.description)
         var history = config.history ?? []
+        if shared {
+            history.append(.init(created: created, createdBy: "shipml build: LINK /models -> /"))
+        }
         for layer in built.layers {
             let path = layer.descriptor.annotations?[AnnotationKey.title] ?? "models/"
+            let target = shared ? String(path.dropFirst("models/".count)) : path
             history.append(
-                .init(created: created, createdBy: "shipml build: COPY \(path) /\(path)"))
+                .init(created: created, createdBy: "shipml build: COPY \(path) /\(target)"))
         }
         config.history = history
         var settingsBlock = config.config ?? ImageConfig.Settings()
@@ -125,6 +173,7 @@ public enum ModelcarPackager {
             manifest: manifest, manifestDescriptor: manifestDescriptor, layers: built.layers,
             bytesRead: built.bytesRead, configData: configData, manifestData: manifestData,
             recipes: built.recipes)
+        result.extraBlobs = extraBlobs
         if let base {
             for layer in base.manifest.layers {
                 result.baseBlobs[layer.digest] = base.layout.blobPath(layer.digest)

@@ -236,6 +236,7 @@ struct Build: ParsableCommand {
         do {
             return try pusher.push(graph, tags: tags) { blob in
                 if blob.digest == built.manifest.config.digest { return .data(built.configData) }
+                if let data = built.extraBlobs[blob.digest] { return .data(data) }
                 if let path = built.baseBlobs[blob.digest] {
                     return .file(.init(path: path, length: blob.size))
                 }
