@@ -72,7 +72,9 @@ let package = Package(
             swiftSettings: upcoming),
         .target(
             name: "Promoter",
-            dependencies: ["ShipModel", "ShipFiles", "CGit2"],
+            dependencies: [
+                "ShipModel", "ShipFiles", "CGit2", .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: upcoming),
         .executableTarget(
             name: "shipml",

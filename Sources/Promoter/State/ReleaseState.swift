@@ -1,0 +1,59 @@
+import Foundation
+
+/// Reads of the state: what each environment runs, and the promotions that led there. Pure
+/// reads of the repository: no working tree, no network.
+public struct ReleaseState {
+    public let repository: any StateRepository
+
+    public init(_ repository: any StateRepository) { self.repository = repository }
+
+    /// One promotion, read back from its commit.
+    public struct Promotion: Sendable, Equatable {
+        public var commit: String
+        public var message: PromotionMessage
+        public var author: Signature
+    }
+
+    /// Every (environment, model) release at the tip, sorted by environment then model.
+    /// - Throws: ``StateError`` for a release file that does not parse.
+    public func releases() throws -> [ReleaseRecord] {
+        guard let tip = try repository.tip() else { return [] }
+        var records: [ReleaseRecord] = []
+        for environment in try repository.list(StatePaths.root, at: tip).sorted() {
+            let directory = "\(StatePaths.root)/\(environment)"
+            for model in try repository.list(directory, at: tip).sorted() {
+                let path = StatePaths.release(environment: environment, model: model)
+                guard let data = try repository.readFile(path, at: tip) else { continue }
+                records.append(
+                    try ReleaseRecord.parse(String(decoding: data, as: UTF8.self), file: path))
+            }
+        }
+        return records
+    }
+
+    /// The release an environment runs of a model, or nil.
+    public func release(environment: String, model: String) throws -> ReleaseRecord? {
+        guard let tip = try repository.tip() else { return nil }
+        let path = StatePaths.release(environment: environment, model: model)
+        return try repository.readFile(path, at: tip).map {
+            try ReleaseRecord.parse(String(decoding: $0, as: UTF8.self), file: path)
+        }
+    }
+
+    /// Promotions, newest first, optionally of one environment and model, at most `limit`.
+    /// Commits that are not promotions are skipped.
+    public func history(environment: String? = nil, model: String? = nil, limit: Int? = nil)
+        throws -> [Promotion]
+    {
+        guard let tip = try repository.tip() else { return [] }
+        var found: [Promotion] = []
+        for commit in try repository.log(from: tip, limit: nil) {
+            guard let message = PromotionMessage.parse(commit.message) else { continue }
+            if let environment, message.environment != environment { continue }
+            if let model, message.model != model { continue }
+            found.append(Promotion(commit: commit.id, message: message, author: commit.author))
+            if let limit, found.count >= limit { break }
+        }
+        return found
+    }
+}
