@@ -4,6 +4,11 @@ public struct Policy: Sendable, Equatable, Encodable {
     /// What an inconclusive check (metric or slice missing, slice too small) counts as.
     public var inconclusive: InconclusiveOutcome
     public var thresholds: [Threshold]
+
+    public init(inconclusive: InconclusiveOutcome = .fail, thresholds: [Threshold]) {
+        self.inconclusive = inconclusive
+        self.thresholds = thresholds
+    }
 }
 
 /// Whether an inconclusive check fails the validation or only warns.
@@ -32,6 +37,23 @@ public struct Threshold: Sendable, Equatable, Encodable {
     public var bound: Bound
     /// Overrides the policy's outcome for an inconclusive check of this rule.
     public var inconclusive: InconclusiveOutcome?
+
+    public init(
+        metric: String, slice: SliceSelector = .overall, min: Double? = nil, max: Double? = nil,
+        direction: Direction? = nil, maxRegression: Change? = nil, minImprovement: Change? = nil,
+        minSliceSize: Int? = nil, bound: Bound = .point, inconclusive: InconclusiveOutcome? = nil
+    ) {
+        self.metric = metric
+        self.slice = slice
+        self.min = min
+        self.max = max
+        self.direction = direction
+        self.maxRegression = maxRegression
+        self.minImprovement = minImprovement
+        self.minSliceSize = minSliceSize
+        self.bound = bound
+        self.inconclusive = inconclusive
+    }
 }
 
 /// Which slices a threshold looks at.
@@ -59,7 +81,13 @@ public enum Change: Sendable, Equatable, Encodable {
 
 /// The value a threshold compares.
 public enum Bound: String, Sendable, Equatable, Encodable, CaseIterable {
+    /// The point estimate.
     case point
+    /// The lower end of the confidence interval.
     case ciLower = "ci_lower"
+    /// The upper end of the confidence interval.
     case ciUpper = "ci_upper"
+    /// The end of the interval that is worse for the check: `ci_lower` against a minimum or when
+    /// higher is better, `ci_upper` against a maximum or when lower is better.
+    case pessimistic
 }

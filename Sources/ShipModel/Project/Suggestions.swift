@@ -1,7 +1,7 @@
 /// "Did you mean" hints for misspelt keys and values.
-enum Suggestions {
+public enum Suggestions {
     /// The candidate closest to `word`, if it is close enough to be a likely misspelling.
-    static func closest(to word: String, in candidates: [String]) -> String? {
+    public static func closest(to word: String, in candidates: [String]) -> String? {
         let folded = fold(word)
         if let exact = candidates.first(where: { fold($0) == folded }) { return exact }
         var best: (String, Int)?
@@ -14,7 +14,7 @@ enum Suggestions {
     }
 
     /// ` (did you mean "x"?)` or nothing.
-    static func hint(for word: String, in candidates: [String]) -> String {
+    public static func hint(for word: String, in candidates: [String]) -> String {
         closest(to: word, in: candidates).map { "; did you mean \"\($0)\"?" } ?? ""
     }
 
