@@ -21,11 +21,12 @@ struct ShipML: ParsableCommand {
               shipml init                 write an example project in this directory
               shipml config check         check shipml.yaml and print the resolved configuration
               shipml config check --json  the same, for a machine
+              shipml validate             judge the metrics against the policy
             """,
         version: ShipMLVersion.current,
         subcommands: [
             Init.self, Config.self, Build.self, Inspect.self, Push.self, Pull.self, Copy.self,
-            Tags.self, Attach.self, Referrers.self,
+            Tags.self, Attach.self, Referrers.self, Validate.self,
         ]
     )
 
