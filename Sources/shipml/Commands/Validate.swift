@@ -97,6 +97,9 @@ struct Validate: ParsableCommand {
             }
         } else {
             Console.output(report.table())
+            if let path = blessing {
+                Console.output("blessing \(outcome.blessing.digest) written to \(path)")
+            }
         }
         if !report.evaluation.blessed { throw CommandFailure.silent(.checkFailed) }
     }
@@ -167,6 +170,10 @@ struct Validate: ParsableCommand {
         if let blessing { files.append((blessing, made.bytes)) }
         for (path, data) in files {
             do {
+                let parent = (path as NSString).deletingLastPathComponent
+                if !parent.isEmpty, !fileSystem.isDirectory(parent) {
+                    try fileSystem.createDirectory(at: parent)
+                }
                 try fileSystem.writeFile(at: path, contents: data)
                 Console.info("wrote \(path)")
             } catch {
