@@ -12,10 +12,20 @@ struct BadValidatorInput: CustomTestStringConvertible, Sendable {
     var name: String
     var kind: Kind
     var text: String
+    /// The file name the text is parsed under.
+    var file: String?
     /// `file:line:col: error: path: message`, in full.
     var expected: String
 
     var testDescription: String { name }
+
+    init(name: String, kind: Kind, text: String, file: String? = nil, expected: String) {
+        self.name = name
+        self.kind = kind
+        self.text = text
+        self.file = file
+        self.expected = expected
+    }
 }
 
 let badValidatorInputs: [BadValidatorInput] = [
@@ -232,6 +242,12 @@ let badValidatorInputs: [BadValidatorInput] = [
         text: "overall:\n  f1: {samples: [0.9, [0.8]]}\n",
         expected: "metrics.json:2:23: error: overall.f1.samples[1]: expected a number, got a list"),
     BadValidatorInput(
+        name: "model card without front matter", kind: .metrics, text: "# Model\n",
+        file: "README.md",
+        expected:
+            "README.md:1:1: error: a model card needs YAML front matter (a \"---\" line first) holding model-index"
+    ),
+    BadValidatorInput(
         name: "model card without a closing line", kind: .metrics,
         text: "---\nmodel-index: []\n# Model\n",
         expected:
@@ -263,7 +279,8 @@ struct BadValidatorInputTests {
         let error = #expect(throws: ProjectFileError.self) {
             switch input.kind {
             case .policy: _ = try ProjectParser.parsePolicy(input.text, file: "policy.yaml")
-            case .metrics: _ = try Metrics.parse(input.text, file: "metrics.json")
+            case .metrics:
+                _ = try Metrics.parse(input.text, file: input.file ?? "metrics.json")
             }
         }
         #expect(error?.diagnostics.first?.description == input.expected)

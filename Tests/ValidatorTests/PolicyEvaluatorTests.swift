@@ -233,6 +233,23 @@ struct PolicyEvaluatorTests {
         #expect(result.checks[5].reason.hasPrefix("plain has no confidence interval"))
     }
 
+    @Test func aPessimisticChangeUsesTheWorseEndForTheDirection() throws {
+        let candidate = """
+            {"overall": {"loss": {"value": 0.50, "ci_lower": 0.45, "ci_upper": 0.56},
+                         "f1": {"value": 0.90, "ci_lower": 0.87, "ci_upper": 0.93}}}
+            """
+        let result = try evaluate(
+            """
+            thresholds:
+              - {metric: loss, direction: lower, max_regression: {abs: 0.05}, bound: pessimistic}
+              - {metric: f1, direction: higher, max_regression: {abs: 0.02}, bound: pessimistic}
+            """, candidate, baseline: "{\"loss\": 0.50, \"f1\": 0.90}")
+        // loss: ci_upper 0.56 is 0.06 worse; f1: ci_lower 0.87 is 0.03 worse.
+        #expect(result.checks.map(\.bound) == ["ci_upper", "ci_lower"])
+        #expect(result.checks.map(\.compared) == [0.56, 0.87])
+        #expect(result.checks.map(\.verdict) == [.failed, .failed])
+    }
+
     @Test func samplesGiveAMeanAndATInterval() throws {
         let samples = [0.91, 0.93, 0.92, 0.94, 0.90]
         let parsed = try metrics(

@@ -68,6 +68,11 @@ public struct Metrics: Equatable, Sendable {
             return try ModelCard.parse(text, file: file)
         }
         let reader = MetricsReader(file: file)
+        if file.lowercased().hasSuffix(".md") {
+            throw reader.fail(
+                nil, "",
+                "a model card needs YAML front matter (a \"---\" line first) holding model-index")
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
