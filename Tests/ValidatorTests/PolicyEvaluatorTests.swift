@@ -128,6 +128,22 @@ struct PolicyEvaluatorTests {
         #expect(absolute.checks.map(\.verdict) == [.passed])
     }
 
+    @Test func aBaselineThatLacksTheMetricOrSliceOrCannotBeReadIsInconclusive() throws {
+        let rule =
+            "thresholds: [{metric: f1, slice: \"l=*\", direction: higher, max_regression: {abs: 0.01}}]"
+        let candidate = "{\"slices\": {\"l=a\": {\"f1\": 0.9}, \"l=b\": {\"f1\": 0.9}}}"
+        let result = try evaluate(
+            rule, candidate, baseline: "{\"slices\": {\"l=a\": {\"acc\": 0.9}}}")
+        #expect(result.checks.map(\.verdict) == [.inconclusive, .inconclusive])
+        #expect(
+            result.checks.map(\.reason) == [
+                "the baseline has no f1 on slice l=a", "the baseline has no slice l=b",
+            ])
+        let unavailable = try PolicyEvaluator.evaluate(
+            policy(rule), candidate: metrics(candidate), baseline: .unavailable("not yet"))
+        #expect(unavailable.checks.map(\.reason) == ["not yet", "not yet"])
+    }
+
     @Test func noBaselineMakesChangeChecksInconclusive() throws {
         let result = try evaluate(
             "thresholds: [{metric: f1, direction: higher, max_regression: {abs: 0.01}}]",

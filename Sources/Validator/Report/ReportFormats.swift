@@ -222,7 +222,6 @@ extension ValidationReport {
                     "tool": [
                         "driver": [
                             "name": "shipml", "version": toolVersion,
-                            "informationUri": "https://github.com/shipml/shipml",
                             "rules": rules,
                         ]
                     ],
