@@ -119,6 +119,44 @@ struct ValidateCommandTests {
         #expect(result.stdout.contains("the model is blessed"))
     }
 
+    @Test func aBaselineFromAnEnvironmentIsInconclusiveUntilReleasesCanBeRead() throws {
+        let scratch = try ScratchDirectory()
+        try scratch.write("eval/metrics.json", "{\"accuracy\": 0.95}")
+        let projectFile = """
+            apiVersion: shipml/v1
+            model: {name: demo, version: 1.0.0, path: model}
+            evaluation:
+              metrics: eval/metrics.json
+              baseline: {environment: prod}
+              inconclusive: INCONCLUSIVE
+              thresholds:
+                - {metric: accuracy, min: 0.9}
+                - {metric: accuracy, direction: higher, max_regression: {abs: 0.01}}
+            environments:
+              - name: dev
+              - name: prod
+
+            """
+        for (outcome, status, result) in [("fail", Int32(1), "FAILED"), ("warn", 0, "WARNED")] {
+            try scratch.write(
+                "shipml.yaml", projectFile.replacingOccurrences(of: "INCONCLUSIVE", with: outcome))
+            let run = try ShipMLExecutable.run(["validate", "--json"], in: scratch.path)
+            #expect(run.status == status, "\(run.stderr)")
+            let report = try #require(
+                try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
+            #expect(report["result"] as? String == result)
+            let inputs = try #require(report["inputs"] as? [String: Any])
+            #expect(
+                (inputs["policy"] as? [String: Any])?["name"] as? String
+                    == "shipml.yaml#evaluation")
+            let checks = try #require(report["checks"] as? [[String: Any]])
+            #expect(checks.map { $0["verdict"] as? String } == ["passed", "inconclusive"])
+            #expect(
+                (checks[1]["reason"] as? String)?.hasPrefix(
+                    "the baseline is the release in environment prod") == true)
+        }
+    }
+
     @Test func badInputExitsTwoWithALocatedError() throws {
         let scratch = try ScratchDirectory()
         try project(in: scratch, accuracy: 0.93, deF1: 0.85)
