@@ -233,9 +233,10 @@ let badValidatorInputs: [BadValidatorInput] = [
         text: "overall:\n  f1: {samples: [0.9, 0.8], scores: [1, 0]}\n",
         expected: "metrics.json:2:29: error: overall.f1.scores: give samples or scores, not both"),
     BadValidatorInput(
-        name: "interval mapping with nothing in it", kind: .metrics, text: "overall:\n  f1: {}\n",
+        name: "samples that are not a list", kind: .metrics,
+        text: "overall:\n  f1: {samples: 0.9}\n",
         expected:
-            "metrics.json:2:7: error: overall.f1: expected \"value\" (with ci_lower and ci_upper), \"samples\" or \"scores\""
+            "metrics.json:2:17: error: overall.f1.samples: expected a list of numbers, got \"0.9\""
     ),
     BadValidatorInput(
         name: "a sample that is a list", kind: .metrics,

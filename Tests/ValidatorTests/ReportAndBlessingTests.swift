@@ -6,6 +6,14 @@ import Validator
 
 @Suite("metrics forms, reports and the blessing")
 struct ReportAndBlessingTests {
+    @Test func aMappingThatIsNotAnIntervalIsKeptAsUnusable() throws {
+        let parsed = try Metrics.parse(
+            #"{"accuracy": 0.9, "confusion": {"tp": 10, "fp": 2}, "empty": {}}"#, file: "m.json")
+        #expect(parsed.overall["confusion"] == .unusable("a mapping, not a number"))
+        #expect(parsed.overall["empty"] == .unusable("a mapping, not a number"))
+        #expect(parsed.overall["accuracy"] == .number(0.9))
+    }
+
     @Test func aModelCardsModelIndexIsRead() throws {
         let card = """
             ---

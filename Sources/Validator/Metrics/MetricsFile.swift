@@ -274,8 +274,15 @@ struct MetricsReader {
 
     private static let estimateKeys = ["value", "ci_lower", "ci_upper", "samples", "scores"]
 
-    /// `{value, ci_lower, ci_upper}`, `{samples: [...]}` or `{scores: [...]}`.
+    /// `{value, ci_lower, ci_upper}`, `{samples: [...]}` or `{scores: [...]}`. A mapping with
+    /// none of these keys (a confusion matrix, say) is kept as unusable, not an error: only a
+    /// threshold that names it fails.
     func estimate(_ mapping: Node.Mapping, node: Node, path: String) throws -> MetricValue {
+        let isEstimate = mapping.keys.contains {
+            guard case .scalar(let key) = $0 else { return false }
+            return Self.estimateKeys.contains(key.string)
+        }
+        guard isEstimate else { return .unusable("a mapping, not a number") }
         var fields: [String: (key: Node, value: Node)] = [:]
         for (key, value) in mapping {
             let name = try keyName(key, path: path)
