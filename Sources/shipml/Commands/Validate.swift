@@ -147,7 +147,19 @@ struct Validate: ParsableCommand {
             case nil: baselineSource = .none
             }
         }
-        Console.info("metrics \(metricsPath), policy \(policySource), baseline \(baselineSource)")
+        let policyName: String
+        switch policySource {
+        case .file(let path): policyName = path
+        case .inline(let inline, let file):
+            policyName = "\(inline.thresholds.count) thresholds in \(file)"
+        }
+        let baselineName: String
+        switch baselineSource {
+        case .none: baselineName = "none"
+        case .file(let path): baselineName = path
+        case .environment(let name): baselineName = "the release in \(name)"
+        }
+        Console.info("metrics \(metricsPath), policy \(policyName), baseline \(baselineName)")
         return ValidationRequest(
             metrics: metricsPath, policy: policySource, baseline: baselineSource, model: model)
     }
