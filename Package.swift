@@ -35,6 +35,7 @@ let package = Package(
         .systemLibrary(
             name: "CArchive", pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"]), .brew(["libarchive"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .systemLibrary(
             name: "CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
@@ -65,7 +66,7 @@ let package = Package(
         .target(
             name: "Validator",
             dependencies: [
-                "ShipModel", "ShipFiles", .product(name: "Yams", package: "Yams"),
+                "ShipModel", "ShipFiles", "CZlib", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: upcoming),
