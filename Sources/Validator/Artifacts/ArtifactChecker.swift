@@ -25,16 +25,7 @@ public enum ArtifactChecker {
     public static func check(
         directory: String, rules: ArtifactRules = ArtifactRules()
     ) throws(ArtifactError) -> ArtifactReport {
-        guard let root = resolvedPath(directory) else {
-            throw ArtifactError(
-                description: "model directory '\(directory)' does not exist or cannot be resolved")
-        }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory),
-            isDirectory.boolValue
-        else {
-            throw ArtifactError(description: "'\(directory)' is not a directory")
-        }
+        let root = try resolveRoot(directory)
         var walk = ModelDirectoryWalk(root: root)
         walk.walk()
         var findings = walk.findings
@@ -66,6 +57,71 @@ public enum ArtifactChecker {
         return ArtifactReport(
             manifest: manifest, findings: findings, weights: weights, pickles: pickles,
             scannedFiles: scanned)
+    }
+
+    /// Lists and hashes every file of the model directory, without checking formats.
+    ///
+    /// - Parameter directory: the model directory.
+    /// - Returns: the manifest, and findings for files that could not be listed or read.
+    /// - Throws: ``ArtifactError`` when the directory does not exist or is not a directory.
+    public static func manifest(
+        directory: String
+    ) throws(ArtifactError) -> (manifest: FileManifest, findings: [ArtifactFinding]) {
+        let root = try resolveRoot(directory)
+        var walk = ModelDirectoryWalk(root: root)
+        walk.walk()
+        var findings = walk.findings
+        var entries: [ManifestEntry] = []
+        var digests: [[UInt8]] = []
+        for file in walk.files {
+            do {
+                let (digest, size) = try FileHasher.sha256(of: file.realPath)
+                entries.append(
+                    ManifestEntry(path: file.path, size: size, sha256: FileHasher.hex(digest)))
+                digests.append(digest)
+            } catch {
+                findings.append(
+                    ArtifactFinding(file: file.path, check: "manifest", message: error.description))
+            }
+        }
+        let manifest = FileManifest(
+            entries: entries, modelDigest: FileHasher.modelDigest(of: digests))
+        return (manifest, findings)
+    }
+
+    /// Checks one file's format by its extension (safetensors, GGUF, ONNX, pickles and
+    /// PyTorch checkpoints), without hashing it.
+    ///
+    /// - Parameters:
+    ///   - path: the file, relative to `directory`.
+    ///   - directory: the model directory, which ONNX external data must stay inside.
+    ///   - rules: the pickle policy and zip limits.
+    /// - Returns: a report whose manifest is empty.
+    /// - Throws: ``ArtifactError`` when the directory does not exist.
+    public static func checkFile(
+        _ path: String, in directory: String, rules: ArtifactRules = ArtifactRules()
+    ) throws(ArtifactError) -> ArtifactReport {
+        let root = try resolveRoot(directory)
+        let file = ModelDirectoryFile(path: path, realPath: root + "/" + path)
+        let outcome = checkFormat(file: file, root: root, rules: rules)
+        return ArtifactReport(
+            manifest: FileManifest(entries: [], modelDigest: FileHasher.modelDigest(of: [])),
+            findings: outcome.findings, weights: outcome.weights, pickles: outcome.pickles,
+            scannedFiles: outcome.scanned ? [path] : [])
+    }
+
+    private static func resolveRoot(_ directory: String) throws(ArtifactError) -> String {
+        guard let root = resolvedPath(directory) else {
+            throw ArtifactError(
+                description: "model directory '\(directory)' does not exist or cannot be resolved")
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory),
+            isDirectory.boolValue
+        else {
+            throw ArtifactError(description: "'\(directory)' is not a directory")
+        }
+        return root
     }
 
     /// The file's extension, lowercased.
