@@ -92,10 +92,6 @@ private let malformedCases: [MalformedCase] = [
         name: "safetensors tensor not an object", files: st(#"{"a":1}"#),
         check: "safetensors", expected: "(a): is a number; expected an object"),
     MalformedCase(
-        name: "safetensors unknown tensor field",
-        files: st(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"x":1}}"#, data: 4),
-        check: "safetensors", expected: "has an unknown field \"x\""),
-    MalformedCase(
         name: "safetensors shape overflow",
         files: st(
             #"{"a":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,4]}}"#,
