@@ -411,6 +411,48 @@ private let malformedCases: [MalformedCase] = [
             """,
         check: "zip", expected: "is not a readable zip archive: has no end-of-central-directory"),
 
+    MalformedCase(
+        name: "safetensors header length one over the limit",
+        files: st("{}", length: 100_000_001),
+        check: "safetensors",
+        expected: "declares a header of 100000001 bytes; expected at most 100000000"),
+    MalformedCase(
+        name: "gguf tensor name longer than 63 bytes",
+        files: gg(
+            Fixture.gguf(
+                kvs: [],
+                tensors: [
+                    Fixture.ggufTensor(String(repeating: "n", count: 64), [4], type: 0, offset: 0)
+                ],
+                data: 32)),
+        check: "gguf", expected: "is 64 bytes; expected at most 63"),
+    pickleCase(
+        "pickle protocol 6", "open('m.pkl','wb').write(b'\\x80\\x06N.')",
+        "byte 0): cannot be parsed: protocol 6 is not 0 to 5"),
+    pickleCase(
+        "pickle legacy torch file with raw bytes after the pickles",
+        "open('m.pt','wb').write(pickle.dumps(R(os.system, ('id',)), 2) + b'\\x01\\x02\\x03')",
+        "3 bytes after the last pickle are not a pickle and were not scanned"),
+    MalformedCase(
+        name: "pt member with an unsupported compression method",
+        python: reducer + """
+            with zipfile.ZipFile('model.pt', 'w', zipfile.ZIP_BZIP2) as z:
+                z.writestr('archive/data.pkl', pickle.dumps([1], 2))
+            """,
+        check: "zip", expected: "uses compression method 12; expected stored (0) or deflated (8)"),
+    MalformedCase(
+        name: "pt members overlapping",
+        python: reducer + """
+            with zipfile.ZipFile('model.pt', 'w') as z:
+                z.writestr('archive/data.pkl', pickle.dumps([1], 2))
+                z.writestr('archive/other.pkl', pickle.dumps([2], 2))
+            data = bytearray(open('model.pt', 'rb').read())
+            second = data.rfind(b'PK\\x01\\x02')
+            struct.pack_into('<I', data, second + 42, 0)
+            open('model.pt', 'wb').write(bytes(data))
+            """,
+        check: "zip", expected: "overlap; expected separate data for each member"),
+
     // the directory
     MalformedCase(
         name: "symlink leaving the model directory", files: ["config.json": Array("{}".utf8)],
