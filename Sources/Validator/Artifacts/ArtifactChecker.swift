@@ -26,36 +26,21 @@ public enum ArtifactChecker {
         directory: String, rules: ArtifactRules = ArtifactRules()
     ) throws(ArtifactError) -> ArtifactReport {
         let root = try resolveRoot(directory)
-        var walk = ModelDirectoryWalk(root: root)
-        walk.walk()
-        var findings = walk.findings
-        var entries: [ManifestEntry] = []
-        var digests: [[UInt8]] = []
+        let listing = hashFiles(root: root)
+        var findings = listing.findings
         var weights: [WeightSummary] = []
         var pickles: [PickleSummary] = []
         var scanned: [String] = []
-        for file in walk.files {
-            do {
-                let (digest, size) = try FileHasher.sha256(of: file.realPath)
-                entries.append(
-                    ManifestEntry(path: file.path, size: size, sha256: FileHasher.hex(digest)))
-                digests.append(digest)
-            } catch {
-                findings.append(
-                    ArtifactFinding(file: file.path, check: "manifest", message: error.description))
-                continue
-            }
+        for file in listing.hashed {
             let outcome = checkFormat(file: file, root: root, rules: rules)
             findings += outcome.findings
             weights += outcome.weights
             pickles += outcome.pickles
             if outcome.scanned { scanned.append(file.path) }
         }
-        findings += RequiredFiles.check(rules.requiredFiles, files: walk.files)
-        let manifest = FileManifest(
-            entries: entries, modelDigest: FileHasher.modelDigest(of: digests))
+        findings += RequiredFiles.check(rules.requiredFiles, files: listing.files)
         return ArtifactReport(
-            manifest: manifest, findings: findings, weights: weights, pickles: pickles,
+            manifest: listing.manifest, findings: findings, weights: weights, pickles: pickles,
             scannedFiles: scanned)
     }
 
@@ -67,18 +52,29 @@ public enum ArtifactChecker {
     public static func manifest(
         directory: String
     ) throws(ArtifactError) -> (manifest: FileManifest, findings: [ArtifactFinding]) {
-        let root = try resolveRoot(directory)
+        let listing = hashFiles(root: try resolveRoot(directory))
+        return (listing.manifest, listing.findings)
+    }
+
+    /// Walks the directory at the real path `root` and hashes every file; `hashed` are the
+    /// files that could be read, in manifest order.
+    private static func hashFiles(root: String) -> (
+        files: [ModelDirectoryFile], hashed: [ModelDirectoryFile], manifest: FileManifest,
+        findings: [ArtifactFinding]
+    ) {
         var walk = ModelDirectoryWalk(root: root)
         walk.walk()
         var findings = walk.findings
         var entries: [ManifestEntry] = []
         var digests: [[UInt8]] = []
+        var hashed: [ModelDirectoryFile] = []
         for file in walk.files {
             do {
                 let (digest, size) = try FileHasher.sha256(of: file.realPath)
                 entries.append(
                     ManifestEntry(path: file.path, size: size, sha256: FileHasher.hex(digest)))
                 digests.append(digest)
+                hashed.append(file)
             } catch {
                 findings.append(
                     ArtifactFinding(file: file.path, check: "manifest", message: error.description))
@@ -86,7 +82,7 @@ public enum ArtifactChecker {
         }
         let manifest = FileManifest(
             entries: entries, modelDigest: FileHasher.modelDigest(of: digests))
-        return (manifest, findings)
+        return (walk.files, hashed, manifest, findings)
     }
 
     /// Checks one file's format by its extension (safetensors, GGUF, ONNX, pickles and
