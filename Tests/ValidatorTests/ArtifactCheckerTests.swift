@@ -172,4 +172,16 @@ struct ArtifactCheckerTests {
             try ArtifactChecker.check(directory: "/nonexistent/shipml-model")
         }
     }
+
+    @Test func checkFileRefusesAPathOutsideTheDirectory() throws {
+        let scratch = try ScratchDirectory(prefix: "shipml-artifacts")
+        try scratch.write("model/a.pkl", "N.")
+        try scratch.write("outside.pkl", "N.")
+        let model = scratch.path("model")
+        #expect(try ArtifactChecker.checkFile("a.pkl", in: model).findings.isEmpty)
+        let error = #expect(throws: ArtifactError.self) {
+            try ArtifactChecker.checkFile("../outside.pkl", in: model)
+        }
+        #expect(error?.description.contains("leads outside the model directory") == true)
+    }
 }

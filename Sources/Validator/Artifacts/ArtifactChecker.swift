@@ -93,12 +93,18 @@ public enum ArtifactChecker {
     ///   - directory: the model directory, which ONNX external data must stay inside.
     ///   - rules: the pickle policy and zip limits.
     /// - Returns: a report whose manifest is empty.
-    /// - Throws: ``ArtifactError`` when the directory does not exist.
+    /// - Throws: ``ArtifactError`` when the directory does not exist, or `path` resolves to a
+    ///   file outside it.
     public static func checkFile(
         _ path: String, in directory: String, rules: ArtifactRules = ArtifactRules()
     ) throws(ArtifactError) -> ArtifactReport {
         let root = try resolveRoot(directory)
-        let file = ModelDirectoryFile(path: path, realPath: root + "/" + path)
+        let joined = root + "/" + path
+        if let real = resolvedPath(joined), !isInside(real, root: root) {
+            throw ArtifactError(
+                description: "'\(path)' leads outside the model directory '\(directory)'")
+        }
+        let file = ModelDirectoryFile(path: path, realPath: joined)
         let outcome = checkFormat(file: file, root: root, rules: rules)
         return ArtifactReport(
             manifest: FileManifest(entries: [], modelDigest: FileHasher.modelDigest(of: [])),
