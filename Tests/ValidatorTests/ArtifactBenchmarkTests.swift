@@ -26,17 +26,20 @@ struct ArtifactBenchmarkTests {
         }
         print("BENCH header_ms=\(best * 1000) header_bytes_read=\(bytesRead)")
 
-        // The manifest of the whole model directory.
+        // The manifest of the whole model directory: the best of 6 runs, as the script takes
+        // the best of 6 openssl runs (3 before this test, 3 after) on a shared machine.
         var manifestBest = Double.infinity
         var total: UInt64 = 0
-        for _ in 0..<3 {
+        var digest = ""
+        for _ in 0..<6 {
             let start = ContinuousClock.now
             let (manifest, findings) = try ArtifactChecker.manifest(directory: model)
             manifestBest = min(manifestBest, seconds(start.duration(to: .now)))
             #expect(findings.isEmpty)
             total = manifest.entries.reduce(0) { $0 + $1.size }
-            print("BENCH manifest_digest=\(manifest.modelDigest)")
+            digest = manifest.modelDigest
         }
+        print("BENCH manifest_digest=\(digest)")
         print("BENCH manifest_seconds=\(manifestBest) manifest_bytes=\(total)")
 
         // The 100 MB pickle.
