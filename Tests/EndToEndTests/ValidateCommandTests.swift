@@ -183,16 +183,76 @@ struct ValidateCommandTests {
         #expect(help.stdout.contains("0 blessed, 1 not blessed, 2 bad input"))
     }
 
-    @Test func aModelDirectoryThatCannotBeScannedIsInconclusive() throws {
+    /// `--model` scans the files: a clean model is blessed, and the blessing's subject is the
+    /// model digest as OpenSSF model signing computes it (here by Python's hashlib).
+    @Test func aCleanModelIsBlessedUnderItsModelDigest() throws {
         let scratch = try ScratchDirectory()
         try project(in: scratch, accuracy: 0.93, deF1: 0.85)
         try scratch.write("model/config.json", "{}")
+        let made = try ProcessRunner.run(
+            [
+                "python3", "-c",
+                """
+                import json, struct, sys
+                header = json.dumps({"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}).encode()
+                open(sys.argv[1], "wb").write(struct.pack("<Q", len(header)) + header + bytes(8))
+                """,
+                scratch.path("model/model.safetensors"),
+            ])
+        try #require(made.succeeded, "\(made.stderr)")
+        let result = try ShipMLExecutable.run(
+            [
+                "validate", "--metrics", "eval/metrics.json", "--policy", "policy.yaml",
+                "--baseline", "eval/baseline.json", "--model", "model", "--blessing",
+                "blessing.json",
+            ], in: scratch.path)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("safetensors header valid: 1 tensors, 2 parameters"))
+        let expected = try ProcessRunner.run(
+            [
+                "python3", "-c",
+                """
+                import hashlib, os, sys
+                root = sys.argv[1]
+                names = sorted(os.listdir(root))
+                digest = hashlib.sha256(b"".join(hashlib.sha256(open(os.path.join(root, n), "rb").read()).digest() for n in names))
+                print(digest.hexdigest())
+                """,
+                scratch.path("model"),
+            ]
+        ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let blessing = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: scratch.url("blessing.json")))
+                as? [String: Any])
+        let subject = (blessing["subject"] as? [[String: Any]])?.first
+        #expect((subject?["digest"] as? [String: String])?["sha256"] == expected)
+    }
+
+    @Test func aHostilePickleIsNotBlessed() throws {
+        let scratch = try ScratchDirectory()
+        try project(in: scratch, accuracy: 0.93, deF1: 0.85)
+        try scratch.write("model/config.json", "{}")
+        let made = try ProcessRunner.run(
+            [
+                "python3", "-c",
+                """
+                import os, pickle, sys
+                class Payload:
+                    def __reduce__(self):
+                        return (os.system, ("echo owned",))
+                open(sys.argv[1], "wb").write(pickle.dumps(Payload(), protocol=4))
+                """,
+                scratch.path("model/model.pkl"),
+            ])
+        try #require(made.succeeded, "\(made.stderr)")
         let result = try ShipMLExecutable.run(
             [
                 "validate", "--metrics", "eval/metrics.json", "--policy", "policy.yaml",
                 "--baseline", "eval/baseline.json", "--model", "model",
             ], in: scratch.path)
         #expect(result.status == 1)
-        #expect(result.stdout.contains("the files in model were not scanned"))
+        #expect(result.stdout.contains("pickle model.pkl"))
+        #expect(result.stdout.contains("posix.system"))
+        #expect(result.stdout.contains("the model is not blessed"))
     }
 }

@@ -195,8 +195,8 @@ struct Validate: ParsableCommand {
     }
 }
 
-/// The artifact checks `--model` runs, when this build has them. The artifact checker plugs in
-/// here (an ``ArtifactChecking``); until then a requested scan is reported as inconclusive.
+/// The artifact checks `--model` runs: the manifest and model digest, weight headers, pickle
+/// opcodes, ONNX external data (``ModelArtifactScan``).
 enum ArtifactCheckers {
-    static let installed: (any ArtifactChecking)? = nil
+    static let installed: (any ArtifactChecking)? = ModelArtifactScan()
 }
