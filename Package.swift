@@ -109,7 +109,7 @@ let package = Package(
             ],
             swiftSettings: upcoming),
         .testTarget(
-            name: "ValidatorTests", dependencies: ["Validator", "ShipMLTestSupport"],
+            name: "ValidatorTests", dependencies: ["Validator", "Builder", "ShipMLTestSupport"],
             swiftSettings: upcoming),
         .testTarget(
             name: "RendererTests", dependencies: ["Renderer", "ShipMLTestSupport"],

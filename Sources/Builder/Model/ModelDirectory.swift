@@ -1,3 +1,4 @@
+import ShipFiles
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -28,7 +29,7 @@ public struct ModelDirectory: Sendable {
 
     /// The file at the top of a model directory that lists what to leave out, in the syntax of
     /// `.gitignore`. It is not packaged itself.
-    public static let ignoreFileName = ".shipmlignore"
+    public static let ignoreFileName = IgnoreRules.fileName
 
     /// Names skipped at any depth, with everything under them: version control and editor
     /// clutter that never belongs in a model. Files ending in `.pyc` are skipped too.

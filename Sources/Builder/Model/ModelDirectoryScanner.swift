@@ -1,3 +1,4 @@
+import ShipFiles
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)

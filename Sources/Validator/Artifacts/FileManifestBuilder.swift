@@ -1,4 +1,6 @@
 import Crypto
+import Foundation
+import ShipFiles
 
 #if canImport(Glibc)
     import Glibc
@@ -15,7 +17,9 @@ struct ModelDirectoryFile {
 }
 
 /// Walks a model directory the way the Builder does: version-control and cache clutter is
-/// skipped; symbolic links are followed only to targets inside the directory.
+/// skipped, and what `.shipmlignore` excludes (the same ``IgnoreRules``), so the files hashed
+/// are the files the Builder packs; symbolic links are followed only to targets inside the
+/// directory.
 struct ModelDirectoryWalk {
     /// Names skipped wherever they appear, as the Builder's `ModelDirectory.clutterNames`.
     static let clutterNames: Set<String> = [
@@ -25,8 +29,13 @@ struct ModelDirectoryWalk {
     let root: String
     private(set) var files: [ModelDirectoryFile] = []
     private(set) var findings: [ArtifactFinding] = []
+    private let ignoreRules: IgnoreRules
 
-    init(root: String) { self.root = root }
+    init(root: String) {
+        self.root = root
+        let data = FileManager.default.contents(atPath: root + "/" + IgnoreRules.fileName)
+        ignoreRules = IgnoreRules(text: data.map { String(decoding: $0, as: UTF8.self) } ?? "")
+    }
 
     mutating func walk() {
         walk(directory: root, relative: "", ancestors: [])
@@ -66,6 +75,7 @@ struct ModelDirectoryWalk {
         inner.insert(id)
         for name in names {
             if Self.clutterNames.contains(name) || name.hasSuffix(".pyc") { continue }
+            if relative.isEmpty && name == IgnoreRules.fileName { continue }
             let path = relative.isEmpty ? name : relative + "/" + name
             let full = directory + "/" + name
             var entry = stat()
@@ -73,6 +83,12 @@ struct ModelDirectoryWalk {
                 report(path, "cannot be examined: \(errorText(errno))")
                 continue
             }
+            var target = stat()
+            let isDirectory =
+                entry.st_mode & S_IFMT == S_IFDIR
+                || (entry.st_mode & S_IFMT == S_IFLNK && stat(full, &target) == 0
+                    && target.st_mode & S_IFMT == S_IFDIR)
+            if ignoreRules.isIgnored(path, isDirectory: isDirectory) { continue }
             switch entry.st_mode & S_IFMT {
             case S_IFREG: files.append(ModelDirectoryFile(path: path, realPath: full))
             case S_IFDIR: walk(directory: full, relative: path, ancestors: inner)

@@ -9,17 +9,20 @@
 /// `/`, `[a-z]` and `[!a-z]` a character class, and a backslash escapes the next character.
 /// `**/` at the start matches in every directory, `/**` at the end everything inside, and `/**/`
 /// zero or more directories. Matching is case-sensitive; the last pattern that matches decides.
-struct IgnoreRules: Sendable {
+public struct IgnoreRules: Sendable {
+    /// The file name both the Builder and the Validator read at the top of a model directory.
+    public static let fileName = ".shipmlignore"
+
     private var patterns: [IgnorePattern]
 
-    init(text: String = "") {
+    public init(text: String = "") {
         // Split the scalars, not the characters: "\r\n" is one `Character`.
         patterns = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
             .compactMap { IgnorePattern(line: Array($0)) }
     }
 
     /// Whether the entry at `path` (relative, `/`-separated) is ignored.
-    func isIgnored(_ path: String, isDirectory: Bool) -> Bool {
+    public func isIgnored(_ path: String, isDirectory: Bool) -> Bool {
         let components = path.unicodeScalars.split(separator: "/").map { Array($0) }
         var ignored = false
         for pattern in patterns where pattern.matches(components[...], isDirectory: isDirectory) {
