@@ -72,7 +72,10 @@ let package = Package(
             swiftSettings: upcoming),
         .target(
             name: "Renderer",
-            dependencies: ["ShipModel", "ShipFiles", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "ShipModel", "ShipFiles", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: upcoming),
         .target(
             name: "Promoter",

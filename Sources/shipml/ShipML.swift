@@ -26,7 +26,8 @@ struct ShipML: ParsableCommand {
         version: ShipMLVersion.current,
         subcommands: [
             Init.self, Config.self, Build.self, Inspect.self, Push.self, Pull.self, Copy.self,
-            Tags.self, Attach.self, Referrers.self, Validate.self, Status.self, History.self,
+            Tags.self, Attach.self, Referrers.self, Validate.self, Render.self, Status.self,
+            History.self,
         ]
     )
 

@@ -1,0 +1,344 @@
+public import ShipFiles
+
+/// What a build gives: the YAML `kubectl kustomize` prints, and the warnings it prints on stderr.
+public struct KustomizeOutput: Sendable {
+    /// The resources, in output order.
+    public var resources: [KValue]
+    /// Warnings, one line each, as kustomize words them.
+    public var warnings: [String]
+
+    /// The whole YAML stream.
+    public var yaml: String { YAMLWriter.documents(resources) }
+
+    /// The file `kustomize build -o DIR` writes each resource to: `<kind>_<name>.yaml`, lower
+    /// case.
+    public static func fileName(for resource: KValue) -> String {
+        let kind = resource["kind"]?.stringValue ?? ""
+        let name = resource.value(at: ["metadata", "name"])?.stringValue ?? ""
+        return "\(kind)_\(name).yaml".lowercased()
+    }
+}
+
+/// Builds a kustomization directory as `kubectl kustomize` (kustomize v5.5.0) does.
+public struct Kustomizer {
+    let fileSystem: any FileSystem
+    var warnings: [String] = []
+    var visiting: [String] = []
+
+    public init(fileSystem: any FileSystem) {
+        self.fileSystem = fileSystem
+    }
+
+    /// Builds the kustomization in `directory`.
+    /// - Throws: ``KustomizeError`` with kustomize's wording where it can.
+    public static func build(_ directory: String, fileSystem: any FileSystem) throws
+        -> KustomizeOutput
+    {
+        var kustomizer = Kustomizer(fileSystem: fileSystem)
+        let root = normalizePath(directory)
+        let kustomization = try kustomizer.loadKustomization(root)
+        var resources = try kustomizer.accumulate(root, kustomization: kustomization)
+        try kustomizer.addHashes(&resources)
+        NameReferences.fix(&resources)
+        let sortOrder = kustomization.value(at: ["sortOptions", "order"])?.stringValue ?? "legacy"
+        if sortOrder == "legacy" {
+            let legacy = kustomization.value(at: ["sortOptions", "legacySortOptions"])
+            let first = legacy?["orderFirst"]?.listItems?.compactMap(\.scalarText)
+            let last = legacy?["orderLast"]?.listItems?.compactMap(\.scalarText)
+            resources = LegacyOrder.sort(
+                resources, first: first ?? LegacyOrder.first, last: last ?? LegacyOrder.last)
+        } else if sortOrder != "fifo" {
+            throw KustomizeError("the field 'sortOptions.order' must be one of [fifo, legacy]")
+        }
+        return KustomizeOutput(resources: resources.map(\.value), warnings: kustomizer.warnings)
+    }
+
+    // MARK: - Loading
+
+    func kustomizationFile(in directory: String) -> String? {
+        for name in RenderSource.kustomizationFileNames
+        where fileSystem.isFile(joinPath(directory, name)) {
+            return joinPath(directory, name)
+        }
+        return nil
+    }
+
+    func loadKustomization(_ directory: String) throws -> KValue {
+        guard let file = kustomizationFile(in: directory) else {
+            throw KustomizeError(
+                "unable to find one of 'kustomization.yaml', 'kustomization.yml' or "
+                    + "'Kustomization' in directory '\(directory)'")
+        }
+        let text = try readText(file)
+        let value: KValue
+        do {
+            value = try KValue.parse(text)
+        } catch {
+            throw KustomizeError("invalid Kustomization: \(error)")
+        }
+        if value.isNull { return .map([]) }
+        guard case .map = value else {
+            throw KustomizeError("invalid Kustomization: \(file) is not a mapping")
+        }
+        return value
+    }
+
+    func readText(_ path: String) throws -> String {
+        do {
+            return try fileSystem.readText(at: path)
+        } catch {
+            throw KustomizeError("\(error)")
+        }
+    }
+
+    /// Reads a file the kustomization names, refusing files outside `root` as kustomize's
+    /// `LoadRestrictionsRootOnly` does.
+    func readRestricted(_ relative: String, root: String) throws -> String {
+        let path = normalizePath(joinPath(root, relative))
+        guard path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
+            throw KustomizeError(
+                "security; file '\(path)' is not in or below '\(root)'")
+        }
+        guard fileSystem.isFile(path) else {
+            throw KustomizeError(
+                "evalsymlink failure on '\(path)' : lstat \(path): "
+                    + "no such file or directory")
+        }
+        return try readText(path)
+    }
+
+    /// Builds one kustomization (or component) directory into its resources.
+    mutating func accumulate(_ directory: String, kustomization: KValue) throws -> [Resource] {
+        if visiting.contains(directory) {
+            throw KustomizeError("cycle detected: '\(directory)' includes itself")
+        }
+        visiting.append(directory)
+        defer { visiting.removeLast() }
+        var resources: [Resource] = []
+        try warnDeprecated(kustomization)
+        var entries = kustomization["resources"]?.listItems?.compactMap(\.scalarText) ?? []
+        entries += kustomization["bases"]?.listItems?.compactMap(\.scalarText) ?? []
+        for entry in entries {
+            try addResources(from: entry, in: directory, to: &resources)
+        }
+        let components = kustomization["components"]?.listItems?.compactMap(\.scalarText) ?? []
+        for component in components {
+            let path = normalizePath(joinPath(directory, component))
+            guard fileSystem.isDirectory(path) else {
+                throw KustomizeError(
+                    "accumulating components: accumulateDirectory: \"couldn't make target for "
+                        + "path '\(path)'\"")
+            }
+            let componentKustomization = try loadKustomization(path)
+            resources = try apply(
+                componentKustomization, in: path, to: resources, isComponent: true)
+        }
+        return try apply(kustomization, in: directory, to: resources, isComponent: false)
+    }
+
+    mutating func warnDeprecated(_ kustomization: KValue) throws {
+        let messages: [(String, String)] = [
+            (
+                "commonLabels",
+                "# Warning: 'commonLabels' is deprecated. Please use 'labels' instead. "
+                    + "Run 'kustomize edit fix' to update your Kustomization automatically."
+            ),
+            (
+                "patchesStrategicMerge",
+                "# Warning: 'patchesStrategicMerge' is deprecated. Please use "
+                    + "'patches' instead. Run 'kustomize edit fix' to update your Kustomization "
+                    + "automatically."
+            ),
+            (
+                "patchesJson6902",
+                "# Warning: 'patchesJson6902' is deprecated. Please use 'patches' "
+                    + "instead. Run 'kustomize edit fix' to update your Kustomization automatically."
+            ),
+            (
+                "vars",
+                "# Warning: 'vars' is deprecated. Please use 'replacements' instead. "
+                    + "[EXPERIMENTAL] Run 'kustomize edit fix' to update your Kustomization "
+                    + "automatically."
+            ),
+            (
+                "bases",
+                "# Warning: 'bases' is deprecated. Please use 'resources' instead. Run "
+                    + "'kustomize edit fix' to update your Kustomization automatically."
+            ),
+        ]
+        for (field, message) in messages where kustomization[field] != nil {
+            warnings.append(message)
+        }
+    }
+
+    mutating func addResources(
+        from entry: String, in directory: String, to resources: inout [Resource]
+    ) throws {
+        if entry.contains("://") || entry.hasPrefix("git::") || entry.hasPrefix("github.com/") {
+            throw KustomizeError("remote resources are not supported yet: '\(entry)'")
+        }
+        let path = normalizePath(joinPath(directory, entry))
+        let loaded: [Resource]
+        if fileSystem.isDirectory(path) {
+            let sub = try loadKustomization(path)
+            if sub["kind"]?.stringValue == "Component" {
+                throw KustomizeError(
+                    "accumulating resources: expected kind 'Kustomization' for path '\(path)' "
+                        + "but got 'Component'")
+            }
+            loaded = try accumulate(path, kustomization: sub)
+        } else if fileSystem.isFile(path) {
+            let root = directory.hasSuffix("/") ? directory : directory + "/"
+            guard path.hasPrefix(root) else {
+                throw KustomizeError(
+                    "accumulating resources: accumulation err='accumulating resources from "
+                        + "'\(entry)': security; file '\(path)' is not in or below "
+                        + "'\(directory)''")
+            }
+            loaded = try parseResources(try readText(path), source: entry)
+        } else {
+            throw KustomizeError(
+                "accumulating resources: accumulation err='accumulating resources from "
+                    + "'\(entry)': open \(path): no such file or directory': must build at "
+                    + "directory: not a valid directory: evalsymlink failure on '\(path)' : "
+                    + "lstat \(path): no such file or directory")
+        }
+        for resource in loaded {
+            if resources.contains(where: { sameId($0, resource) }) {
+                throw KustomizeError(
+                    "accumulating resources: may not add resource with an already registered "
+                        + "id: \(resource.idDescription)")
+            }
+            resources.append(resource)
+        }
+    }
+
+    func parseResources(_ text: String, source: String) throws -> [Resource] {
+        let documents: [KValue]
+        do {
+            documents = try KValue.documents(text)
+        } catch {
+            throw KustomizeError("accumulating resources from '\(source)': \(error)")
+        }
+        var resources: [Resource] = []
+        for document in documents where !document.isNull {
+            if case .map(let pairs) = document, pairs.isEmpty { continue }
+            if document["kind"]?.stringValue?.hasSuffix("List") == true,
+                let items = document["items"]?.listItems
+            {
+                resources += items.map { Resource($0) }
+                continue
+            }
+            guard document.value(at: ["metadata", "name"]) != nil else {
+                throw KustomizeError(
+                    "accumulating resources from '\(source)': missing metadata.name in object")
+            }
+            resources.append(Resource(document))
+        }
+        return resources
+    }
+
+    func sameId(_ a: Resource, _ b: Resource) -> Bool {
+        a.kind == b.kind && a.group == b.group && a.name == b.name && a.namespace == b.namespace
+    }
+
+    // MARK: - Generators and transformers
+
+    /// Runs a kustomization's generators and transformers over `resources`.
+    mutating func apply(
+        _ kustomization: KValue, in directory: String, to input: [Resource], isComponent: Bool
+    ) throws -> [Resource] {
+        var resources = input
+        if isComponent {
+            var componentOwn: [Resource] = []
+            for entry in kustomization["resources"]?.listItems?.compactMap(\.scalarText) ?? [] {
+                try addResources(from: entry, in: directory, to: &componentOwn)
+            }
+            for resource in componentOwn {
+                if resources.contains(where: { sameId($0, resource) }) {
+                    throw KustomizeError(
+                        "may not add resource with an already registered id: "
+                            + resource.idDescription)
+                }
+                resources.append(resource)
+            }
+            try warnDeprecated(kustomization)
+        }
+        var generators = Generators(
+            directory: directory, fileSystem: fileSystem,
+            options: kustomization["generatorOptions"])
+        for spec in kustomization["configMapGenerator"]?.listItems ?? [] {
+            try generators.merge(try generators.configMap(spec), into: &resources)
+        }
+        for spec in kustomization["secretGenerator"]?.listItems ?? [] {
+            try generators.merge(try generators.secret(spec), into: &resources)
+        }
+        var patcher = Patcher(directory: directory, kustomizer: self)
+        for entry in kustomization["patchesStrategicMerge"]?.listItems ?? [] {
+            try patcher.applyLegacyStrategicMerge(entry, to: &resources)
+        }
+        for entry in kustomization["patches"]?.listItems ?? [] {
+            try patcher.applyPatch(entry, to: &resources)
+        }
+        if let namespace = kustomization["namespace"]?.scalarText, !namespace.isEmpty {
+            Transformers.setNamespace(namespace, in: &resources)
+        }
+        let prefix = kustomization["namePrefix"]?.scalarText ?? ""
+        let suffix = kustomization["nameSuffix"]?.scalarText ?? ""
+        if !prefix.isEmpty || !suffix.isEmpty {
+            Transformers.addPrefixSuffix(prefix: prefix, suffix: suffix, to: &resources)
+        }
+        if let labels = kustomization["commonLabels"]?.mapPairs, !labels.isEmpty {
+            Transformers.addLabels(labels, selectors: true, templates: true, to: &resources)
+        }
+        for entry in kustomization["labels"]?.listItems ?? [] {
+            let pairs = entry["pairs"]?.mapPairs ?? []
+            let selectors = entry["includeSelectors"] == .bool(true)
+            let templates = entry["includeTemplates"] == .bool(true)
+            Transformers.addLabels(
+                pairs, selectors: selectors, templates: templates || selectors, to: &resources)
+        }
+        if let annotations = kustomization["commonAnnotations"]?.mapPairs, !annotations.isEmpty {
+            Transformers.addAnnotations(annotations, to: &resources)
+        }
+        for entry in kustomization["patchesJson6902"]?.listItems ?? [] {
+            try patcher.applyLegacyJSON6902(entry, to: &resources)
+        }
+        for entry in kustomization["replicas"]?.listItems ?? [] {
+            Transformers.setReplicas(entry, in: &resources)
+        }
+        let images = kustomization["images"]?.listItems ?? []
+        if !images.isEmpty {
+            Transformers.setImages(images, in: &resources)
+        }
+        return resources
+    }
+
+    /// Appends each generated ConfigMap's and Secret's content hash to its name.
+    func addHashes(_ resources: inout [Resource]) throws {
+        for index in resources.indices where resources[index].needsHash {
+            let hash = ContentHash.suffix(for: resources[index].value)
+            resources[index].rename(resources[index].name + "-" + hash)
+            resources[index].needsHash = false
+        }
+    }
+}
+
+/// Collapses `.` and `..` in a path, as kustomize's loader does.
+func normalizePath(_ path: String) -> String {
+    let absolute = path.hasPrefix("/")
+    var parts: [Substring] = []
+    for part in path.split(separator: "/") {
+        if part == "." || part.isEmpty { continue }
+        if part == "..", let last = parts.last, last != ".." {
+            parts.removeLast()
+        } else if part == ".." && absolute {
+            continue
+        } else {
+            parts.append(part)
+        }
+    }
+    let joined = parts.joined(separator: "/")
+    if absolute { return "/" + joined }
+    return joined.isEmpty ? "." : joined
+}
