@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// The suffix kustomize appends to a generated ConfigMap's or Secret's name: the SHA-256 of a
-/// JSON object holding its kind, name and data (and type, for a Secret), the first ten hex
+/// JSON object holding its kind, an empty name and data (and type, for a Secret), the first ten hex
 /// digits with `0 1 3 a e` spelled `g h k m t` so the suffix never looks like a number or word.
 public enum ContentHash {
     /// The ten-character suffix for `resource`.
@@ -10,7 +10,9 @@ public enum ContentHash {
         let kind = resource["kind"]?.stringValue ?? ""
         var object: [(String, KValue)] = [
             ("kind", .string(kind)),
-            ("name", resource.value(at: ["metadata", "name"]) ?? .string("")),
+            // kustomize looks the name up as one field called "metadata/name", finds nothing
+            // and hashes an empty name; the suffix depends on the content only.
+            ("name", .string("")),
         ]
         func field(_ key: String) -> KValue {
             guard let value = resource[key], !value.isNull else { return .string("") }

@@ -77,11 +77,27 @@ public struct Kustomizer {
             throw KustomizeError("invalid Kustomization: \(error)")
         }
         if value.isNull { return .map([]) }
-        guard case .map = value else {
+        guard case .map(let pairs) = value else {
             throw KustomizeError("invalid Kustomization: \(file) is not a mapping")
         }
-        return value
+        // kustomize reads the file with Go's encoding/json, which matches field names without
+        // regard to case (`patchesJSON6902` is `patchesJson6902`).
+        return .map(
+            pairs.map { pair in
+                let lower = pair.0.lowercased()
+                let known = Self.fieldNames.first { $0.lowercased() == lower }
+                return (known ?? pair.0, pair.1)
+            })
     }
+
+    static let fieldNames = [
+        "apiVersion", "kind", "metadata", "resources", "bases", "components", "namespace",
+        "namePrefix", "nameSuffix", "commonLabels", "labels", "commonAnnotations", "images",
+        "replicas", "patches", "patchesStrategicMerge", "patchesJson6902", "configMapGenerator",
+        "secretGenerator", "generatorOptions", "sortOptions", "vars", "replacements", "crds",
+        "openapi", "configurations", "transformers", "generators", "validators",
+        "buildMetadata", "helmCharts", "helmGlobals", "imageTags",
+    ]
 
     func readText(_ path: String) throws -> String {
         do {

@@ -326,7 +326,6 @@ private struct Writer {
                 breaks = false
             }
         }
-        whitespace = false
         if !breaks { indention = false }
     }
 }
