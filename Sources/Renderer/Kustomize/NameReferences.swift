@@ -76,6 +76,12 @@ enum NameReferences {
                 Reference(kinds: ingress, path: ["spec", "backend", "serviceName"]),
                 Reference(kinds: ["StatefulSet"], path: ["spec", "serviceName"]),
                 Reference(kinds: ["APIService"], path: ["spec", "service", "name"]),
+                Reference(
+                    kinds: ["ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"],
+                    path: ["webhooks", "clientConfig", "service", "name"]),
+                Reference(
+                    kinds: ["CustomResourceDefinition"],
+                    path: ["spec", "conversion", "webhook", "clientConfig", "service", "name"]),
             ],
             "Role": [Reference(kinds: bindings, path: ["roleRef", "name"], checkKind: true)],
             "ClusterRole": [
@@ -141,11 +147,16 @@ enum NameReferences {
         if path.count == 1 {
             guard let name = child.stringValue else { return value }
             if checkKind && value["kind"]?.stringValue != kind { return value }
-            let subjectNamespace = checkKind ? value["namespace"]?.stringValue : nil
-            if let newName = resolve(
-                name, candidates: candidates, referrer: referrer, namespace: subjectNamespace)
+            // A reference with its own namespace (RBAC subjects, webhook services) names the
+            // object in that namespace, and follows it when the object moves.
+            let ownNamespace = value["namespace"]?.stringValue
+            if let referral = resolve(
+                name, candidates: candidates, referrer: referrer, namespace: ownNamespace)
             {
-                result[key] = .string(newName)
+                result[key] = .string(referral.name)
+                if ownNamespace != nil, !referral.namespace.isEmpty {
+                    result["namespace"] = .string(referral.namespace)
+                }
             }
             return result
         }
@@ -157,14 +168,20 @@ enum NameReferences {
 
     static func resolve(
         _ name: String, candidates: [Resource], referrer: Resource, namespace: String?
-    ) -> String? {
-        let matching = candidates.filter { $0.previousNames.contains(name) }
+    ) -> Resource? {
+        var matching = candidates.filter { $0.previousNames.contains(name) }
+        if let namespace {
+            matching = matching.filter {
+                !$0.isNamespaced || $0.originalNamespace == namespace || $0.namespace == namespace
+            }
+        }
         guard !matching.isEmpty else { return nil }
-        if matching.count == 1, let only = matching.first { return only.name }
-        let targetNamespace = namespace ?? referrer.namespace
-        let sameNamespace = matching.filter { !$0.isNamespaced || $0.namespace == targetNamespace }
+        if matching.count == 1 { return matching.first }
+        let sameNamespace = matching.filter {
+            !$0.isNamespaced || $0.namespace == referrer.namespace
+        }
         let chosen = sameNamespace.isEmpty ? matching : sameNamespace
         let names = Set(chosen.map(\.name))
-        return names.count == 1 ? names.first : nil
+        return names.count == 1 ? chosen.first : nil
     }
 }

@@ -285,24 +285,27 @@ enum StrategicMerge {
         else {
             return patchItems.compactMap(stripAll)
         }
-        var result = items
-        var appended: [KValue] = []
+        // kustomize lists the patch's elements first, in the patch's order (merged with the
+        // originals they name), then the original elements the patch does not name.
+        var remaining = items
+        var result: [KValue] = []
         for patchItem in patchItems {
             guard let keyValue = patchItem[key] else { continue }
-            let position = result.firstIndex { $0[key] == keyValue }
+            let position = remaining.firstIndex { $0[key] == keyValue }
             if patchItem["$patch"]?.stringValue == "delete" {
-                if let position { result.remove(at: position) }
+                if let position { remaining.remove(at: position) }
                 continue
             }
             if let position {
-                if let merged = merge(result[position], patch: patchItem, path: [field]) {
-                    result[position] = merged
+                let original = remaining.remove(at: position)
+                if let merged = merge(original, patch: patchItem, path: [field]) {
+                    result.append(merged)
                 }
             } else if let stripped = stripAll(patchItem) {
-                appended.append(stripped)
+                result.append(stripped)
             }
         }
-        return appended + result
+        return result + remaining
     }
 
     static func strip(_ value: KValue) -> KValue {

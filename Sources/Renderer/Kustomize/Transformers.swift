@@ -16,12 +16,17 @@ enum Transformers {
             {
                 for position in subjects.indices
                 where subjects[position]["kind"]?.stringValue == "ServiceAccount"
-                    && (subjects[position]["namespace"] == nil
-                        || subjects[position]["namespace"]?.stringValue == "default")
+                    && subjects[position]["name"]?.stringValue == "default"
                 {
                     subjects[position]["namespace"] = .string(namespace)
                 }
                 resources[index].value["subjects"] = .list(subjects)
+            }
+            let conversion = ["spec", "conversion", "webhook", "clientConfig", "service"]
+            if kind == "CustomResourceDefinition",
+                resources[index].value.value(at: conversion + ["namespace"]) != nil
+            {
+                resources[index].value.setValue(.string(namespace), at: conversion + ["namespace"])
             }
         }
     }
