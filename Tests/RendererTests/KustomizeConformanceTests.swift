@@ -19,6 +19,7 @@ struct KustomizeConformanceTests {
         "components/overlays/enterprise", "components/overlays/dev",
         "combineConfigs/overlays/development", "combineConfigs/overlays/production",
         "../krusty/labels-template/app", "../krusty/name-and-namespace",
+        "../krusty/replacements-diamond",
         "../krusty/sort-custom-order/base", "customOpenAPIschema",
         "../krusty/medium-overlay/overlay",
     ]

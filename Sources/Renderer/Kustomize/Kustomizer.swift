@@ -327,6 +327,10 @@ public struct Kustomizer {
         if !images.isEmpty {
             Transformers.setImages(images, in: &resources)
         }
+        let replacements = Replacements(patcher: patcher)
+        for entry in kustomization["replacements"]?.listItems ?? [] {
+            try replacements.apply(entry, to: &resources)
+        }
         return resources
     }
 
