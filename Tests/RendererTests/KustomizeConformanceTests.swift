@@ -19,7 +19,7 @@ struct KustomizeConformanceTests {
         "components/overlays/enterprise", "components/overlays/dev",
         "combineConfigs/overlays/development", "combineConfigs/overlays/production",
         "../krusty/labels-template/app", "../krusty/name-and-namespace",
-        "../krusty/replacements-diamond",
+        "../krusty/replacements-diamond", "transformerconfigs/images", "configureBuiltinPlugin",
         "../krusty/sort-custom-order/base", "customOpenAPIschema",
         "../krusty/medium-overlay/overlay",
     ]

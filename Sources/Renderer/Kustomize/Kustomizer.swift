@@ -326,11 +326,22 @@ public struct Kustomizer {
         let images = kustomization["images"]?.listItems ?? []
         if !images.isEmpty {
             Transformers.setImages(images, in: &resources)
+            let specs = try imageFieldSpecs(kustomization, patcher: patcher)
+            for index in resources.indices {
+                for spec in specs {
+                    spec.apply(to: &resources[index]) { old in
+                        guard let text = old?.stringValue else { return old ?? .null }
+                        return .string(Transformers.newImage(text, images: images))
+                    }
+                }
+            }
         }
         let replacements = Replacements(patcher: patcher)
         for entry in kustomization["replacements"]?.listItems ?? [] {
             try replacements.apply(entry, to: &resources)
         }
+        try runTransformerConfigs(
+            kustomization["transformers"]?.listItems ?? [], patcher: patcher, to: &resources)
         return resources
     }
 
