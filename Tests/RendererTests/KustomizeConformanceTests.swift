@@ -20,6 +20,7 @@ struct KustomizeConformanceTests {
         "combineConfigs/overlays/development", "combineConfigs/overlays/production",
         "../krusty/labels-template/app", "../krusty/name-and-namespace",
         "../krusty/replacements-diamond", "transformerconfigs/images", "configureBuiltinPlugin",
+        "wordpress",
         "../krusty/sort-custom-order/base", "customOpenAPIschema",
         "../krusty/medium-overlay/overlay",
     ]

@@ -24,6 +24,7 @@ public struct Kustomizer {
     let fileSystem: any FileSystem
     var warnings: [String] = []
     var visiting: [String] = []
+    var vars: [KValue] = []
 
     public init(fileSystem: any FileSystem) {
         self.fileSystem = fileSystem
@@ -40,6 +41,7 @@ public struct Kustomizer {
         var resources = try kustomizer.accumulate(root, kustomization: kustomization)
         try kustomizer.addHashes(&resources)
         NameReferences.fix(&resources)
+        try Vars.resolve(kustomizer.vars, in: &resources)
         let sortOrder = kustomization.value(at: ["sortOptions", "order"])?.stringValue ?? "legacy"
         if sortOrder == "legacy" {
             let legacy = kustomization.value(at: ["sortOptions", "legacySortOptions"])
@@ -132,6 +134,7 @@ public struct Kustomizer {
         defer { visiting.removeLast() }
         var resources: [Resource] = []
         try warnDeprecated(kustomization)
+        vars += kustomization["vars"]?.listItems ?? []
         var entries = kustomization["resources"]?.listItems?.compactMap(\.scalarText) ?? []
         entries += kustomization["bases"]?.listItems?.compactMap(\.scalarText) ?? []
         for entry in entries {
