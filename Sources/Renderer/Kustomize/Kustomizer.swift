@@ -25,6 +25,7 @@ public struct Kustomizer {
     var warnings: [String] = []
     var visiting: [String] = []
     var vars: [KValue] = []
+    var crdReferences: [String: [NameReferences.Reference]] = [:]
 
     public init(fileSystem: any FileSystem) {
         self.fileSystem = fileSystem
@@ -40,7 +41,7 @@ public struct Kustomizer {
         let kustomization = try kustomizer.loadKustomization(root)
         var resources = try kustomizer.accumulate(root, kustomization: kustomization)
         try kustomizer.addHashes(&resources)
-        NameReferences.fix(&resources)
+        NameReferences.fix(&resources, extra: kustomizer.crdReferences)
         try Vars.resolve(kustomizer.vars, in: &resources)
         let sortOrder = kustomization.value(at: ["sortOptions", "order"])?.stringValue ?? "legacy"
         if sortOrder == "legacy" {
@@ -135,6 +136,12 @@ public struct Kustomizer {
         var resources: [Resource] = []
         try warnDeprecated(kustomization)
         vars += kustomization["vars"]?.listItems ?? []
+        for path in kustomization["crds"]?.listItems?.compactMap(\.scalarText) ?? [] {
+            let text = try readRestricted(path, root: directory)
+            for (kind, references) in try CRDs.references(text) {
+                crdReferences[kind, default: []] += references
+            }
+        }
         var entries = kustomization["resources"]?.listItems?.compactMap(\.scalarText) ?? []
         entries += kustomization["bases"]?.listItems?.compactMap(\.scalarText) ?? []
         for entry in entries {

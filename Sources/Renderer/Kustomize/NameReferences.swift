@@ -109,12 +109,13 @@ enum NameReferences {
         return table
     }()
 
-    static func fix(_ resources: inout [Resource]) {
+    static func fix(_ resources: inout [Resource], extra: [String: [Reference]] = [:]) {
         let snapshot = resources
+        let combined = table.merging(extra) { $0 + $1 }
         for index in resources.indices {
             let referrer = resources[index]
             var value = referrer.value
-            for (referralKind, references) in table {
+            for (referralKind, references) in combined {
                 let candidates = snapshot.filter {
                     $0.kind == referralKind && !$0.previousNames.isEmpty
                 }
