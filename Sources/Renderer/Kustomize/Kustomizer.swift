@@ -10,12 +10,42 @@ public struct KustomizeOutput: Sendable {
     /// The whole YAML stream.
     public var yaml: String { YAMLWriter.documents(resources) }
 
-    /// The file `kustomize build -o DIR` writes each resource to: `<kind>_<name>.yaml`, lower
-    /// case.
+    /// The files `kubectl kustomize -o DIR` writes: one per object, named
+    /// `[namespace_]group_version_kind_name.yaml` in lower case (empty parts left out; the
+    /// namespace only when the objects span more than one).
+    public var files: [(name: String, text: String)] {
+        let namespaces = Set(
+            resources.compactMap { resource -> String? in
+                let kind = resource["kind"]?.stringValue ?? ""
+                guard !Resource.clusterScopedKinds.contains(kind) else { return nil }
+                return Self.effectiveNamespace(resource)
+            })
+        return resources.map { resource in
+            var name = Self.fileName(for: resource)
+            let kind = resource["kind"]?.stringValue ?? ""
+            if namespaces.count > 1, !Resource.clusterScopedKinds.contains(kind) {
+                name = Self.effectiveNamespace(resource).lowercased() + "_" + name
+            }
+            return (name, YAMLWriter.document(resource))
+        }
+    }
+
+    /// A namespaced object's namespace, `default` when it names none.
+    static func effectiveNamespace(_ resource: KValue) -> String {
+        let namespace = resource.value(at: ["metadata", "namespace"])?.stringValue ?? ""
+        return namespace.isEmpty ? "default" : namespace
+    }
+
+    /// `group_version_kind_name.yaml`, lower case, empty parts left out.
     public static func fileName(for resource: KValue) -> String {
+        let apiVersion = resource["apiVersion"]?.stringValue ?? ""
+        let parts = apiVersion.split(separator: "/", maxSplits: 1).map(String.init)
+        let group = parts.count == 2 ? parts[0] : ""
+        let version = parts.count == 2 ? parts[1] : apiVersion
         let kind = resource["kind"]?.stringValue ?? ""
         let name = resource.value(at: ["metadata", "name"])?.stringValue ?? ""
-        return "\(kind)_\(name).yaml".lowercased()
+        let gvk = [group, version, kind].filter { !$0.isEmpty }.joined(separator: "_")
+        return (gvk + "_" + name + ".yaml").lowercased()
     }
 }
 

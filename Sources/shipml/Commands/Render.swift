@@ -30,7 +30,7 @@ struct Render: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Write one file per object (<kind>_<name>.yaml) into this directory.",
+            "Write one file per object (group_version_kind_name.yaml) into this directory.",
             valueName: "dir"))
     var output: String?
 
@@ -64,9 +64,8 @@ struct Render: ParsableCommand {
         }
         do {
             try fileSystem.createDirectory(at: output)
-            for resource in result.resources {
-                let path = joinPath(output, KustomizeOutput.fileName(for: resource))
-                try fileSystem.writeText(at: path, YAMLWriter.document(resource))
+            for file in result.files {
+                try fileSystem.writeText(at: joinPath(output, file.name), file.text)
             }
         } catch {
             throw CommandFailure.environment("\(error)")
