@@ -31,7 +31,7 @@ struct Generators {
         var envFiles = spec["envs"]?.listItems?.compactMap(\.scalarText) ?? []
         if let env = spec["env"]?.scalarText { envFiles.append(env) }
         for file in envFiles {
-            let text = try readFile(file)
+            let text = try readFile(file, sources: "env source files")
             for (key, value) in try Self.parseEnvFile(text, file: file) {
                 try add(key, value)
             }
@@ -52,7 +52,7 @@ struct Generators {
             } else {
                 key = String(source.split(separator: "/").last ?? Substring(source))
             }
-            try add(key, try readFile(path))
+            try add(key, try readFile(path, entry: source))
         }
         var metadata: [(String, KValue)] = [("name", .string(name))]
         if let namespace = spec["namespace"]?.scalarText, !namespace.isEmpty {
@@ -83,16 +83,22 @@ struct Generators {
         return resource
     }
 
-    func readFile(_ relative: String) throws -> String {
+    /// Reads a generator's input as kustomize's loader does: it must exist, then lie in or
+    /// below the kustomization's directory.
+    func readFile(_ relative: String, sources: String = "file sources", entry: String? = nil)
+        throws -> String
+    {
         let root = normalizePath(directory)
         let path = normalizePath(joinPath(root, relative))
         let prefix = root.hasSuffix("/") ? root : root + "/"
-        guard path.hasPrefix(prefix) else {
-            throw KustomizeError("security; file '\(path)' is not in or below '\(root)'")
-        }
+        let context = "loading KV pairs: \(sources): [\(entry ?? relative)]: "
         guard fileSystem.isFile(path) else {
             throw KustomizeError(
-                "evalsymlink failure on '\(path)' : lstat \(path): no such file or directory")
+                context + "evalsymlink failure on '\(path)' : lstat \(path): "
+                    + "no such file or directory")
+        }
+        guard path.hasPrefix(prefix) else {
+            throw KustomizeError(context + "security; file '\(path)' is not in or below '\(root)'")
         }
         do {
             return try fileSystem.readText(at: path)

@@ -249,13 +249,15 @@ public struct Kustomizer {
                 throw KustomizeError(
                     "accumulating resources: accumulation err='accumulating resources from "
                         + "'\(entry)': security; file '\(path)' is not in or below "
-                        + "'\(directory)''")
+                        + "'\(directory)'': must build at directory: '\(path)': file is not "
+                        + "directory")
             }
             loaded = try parseResources(try readText(path), source: entry)
         } else {
             throw KustomizeError(
                 "accumulating resources: accumulation err='accumulating resources from "
-                    + "'\(entry)': open \(path): no such file or directory': must build at "
+                    + "'\(entry)': evalsymlink failure on '\(path)' : lstat \(path): no such "
+                    + "file or directory': must build at "
                     + "directory: not a valid directory: evalsymlink failure on '\(path)' : "
                     + "lstat \(path): no such file or directory")
         }

@@ -93,14 +93,28 @@ struct Patcher {
             }
         }
         guard let index = matches.first else {
+            let id = Self.describeId(patch)
             throw KustomizeError(
-                "no resource matches strategic merge patch \"\(kind).\(name)\"")
+                "no resource matches strategic merge patch \"\(id)\": no matches for Id \(id); "
+                    + "failed to find unique target for patch \(id)")
         }
         if matches.count > 1 {
             throw KustomizeError(
                 "multiple matches for strategic merge patch \"\(kind).\(name)\"")
         }
         try mergeInto(index, patch: patch, resources: &resources)
+    }
+
+    /// kustomize's id text: `Kind.version.[noGrp]/name.[noNs]`.
+    static func describeId(_ value: KValue) -> String {
+        let apiVersion = value["apiVersion"]?.stringValue ?? ""
+        let parts = apiVersion.split(separator: "/", maxSplits: 1).map(String.init)
+        let group = parts.count == 2 ? parts[0] : "[noGrp]"
+        let version = parts.count == 2 ? parts[1] : (apiVersion.isEmpty ? "[noVer]" : apiVersion)
+        let kind = value["kind"]?.stringValue ?? "[noKind]"
+        let name = value.value(at: ["metadata", "name"])?.stringValue ?? "[noName]"
+        let namespace = value.value(at: ["metadata", "namespace"])?.stringValue ?? "[noNs]"
+        return "\(kind).\(version).\(group)/\(name).\(namespace)"
     }
 
     func mergeInto(_ index: Int, patch: KValue, resources: inout [Resource]) throws {
