@@ -8,7 +8,7 @@ import Testing
 /// must be identical. A failure prints the whole tree so it can become a named case.
 @Suite("kustomize differential")
 struct KustomizeDifferentialTests {
-    static let caseCount = 40
+    static let caseCount = 120
     static var kubectlAvailable: Bool { ProcessRunner.which("kubectl") != nil }
 
     @Test(
@@ -19,7 +19,7 @@ struct KustomizeDifferentialTests {
         let files = generator.tree()
         let scratch = try ScratchDirectory(prefix: "kustomize-diff")
         for (path, text) in files { try scratch.write(path, text) }
-        let overlay = scratch.path("overlay")
+        let overlay = scratch.path("top")
         let kubectl = try ProcessRunner.run(["kubectl", "kustomize", overlay])
         let ours: String
         do {
@@ -132,16 +132,96 @@ struct OverlayGenerator {
               name: runner
 
             """
+        files["base/extras.yaml"] = """
+            apiVersion: autoscaling/v2
+            kind: HorizontalPodAutoscaler
+            metadata:
+              name: \(app)
+            spec:
+              scaleTargetRef:
+                apiVersion: apps/v1
+                kind: Deployment
+                name: \(app)
+              minReplicas: 1
+              maxReplicas: \(Int(next() % 10) + 2)
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata:
+              name: runner-binding
+            roleRef:
+              apiGroup: rbac.authorization.k8s.io
+              kind: Role
+              name: reader
+            subjects:
+            - kind: ServiceAccount
+              name: runner
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata:
+              name: reader
+            rules:
+            - apiGroups: [""]
+              resources: ["configmaps"]
+              verbs: ["get", "list"]
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata:
+              name: \(app)
+            spec:
+              rules:
+              - host: \(app).example.com
+                http:
+                  paths:
+                  - path: /
+                    pathType: Prefix
+                    backend:
+                      service:
+                        name: \(app)
+                        port:
+                          number: \(port)
+            ---
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata:
+              name: cleanup
+            spec:
+              schedule: "*/5 * * * *"
+              jobTemplate:
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: OnFailure
+                      containers:
+                      - name: cleanup
+                        image: busybox:1.36
+                        args: ["sh", "-c", "echo done"]
+                        envFrom:
+                        - configMapRef:
+                            name: settings
+
+            """
+        files["base/settings.env"] = "# settings\nA=1\nB=\(pick(Self.values))\n\nC=x=y\n"
+        files["base/notes.txt"] = pick(["line one\nline two\n", "single", "  indented\nend\n\n"])
         files["base/kustomization.yaml"] = """
             resources:
             - deployment.yaml
             - service.yaml
             - serviceaccount.yaml
+            - extras.yaml
             configMapGenerator:
             - name: settings
               literals:
               - \(literal("MODE"))
               - \(literal("LEVEL"))
+            - name: files
+              envs:
+              - settings.env
+              files:
+              - notes.txt
+              - renamed=notes.txt
             secretGenerator:
             - name: creds
               literals:
@@ -217,8 +297,65 @@ struct OverlayGenerator {
 
                 """
         }
+        if chance(30) {
+            patches += """
+                - patch: |-
+                    apiVersion: batch/v1
+                    kind: CronJob
+                    metadata:
+                      name: cleanup
+                    $patch: delete
+
+                """
+        }
+        if chance(40) {
+            let op = pick(["remove", "replace", "copy", "move"])
+            patches += "- target:\n    kind: HorizontalPodAutoscaler\n  patch: |-\n"
+            switch op {
+            case "remove":
+                patches += "    - op: remove\n      path: /spec/minReplicas\n"
+            case "replace":
+                patches += "    - op: replace\n      path: /spec/maxReplicas\n      value: 42\n"
+            default:
+                patches += "    - op: \(op)\n      from: /spec/minReplicas\n"
+                patches += "      path: /spec/extra\n"
+            }
+        }
         if !patches.isEmpty { overlay += "patches:\n" + patches }
+        if chance(40) {
+            overlay += "components:\n- ../component\n"
+            files["component/kustomization.yaml"] = """
+                apiVersion: kustomize.config.k8s.io/v1alpha1
+                kind: Component
+                configMapGenerator:
+                - name: settings
+                  behavior: merge
+                  literals:
+                  - \(literal("FROM_COMPONENT"))
+                patches:
+                - patch: |-
+                    apiVersion: v1
+                    kind: Service
+                    metadata:
+                      name: \(app)
+                    spec:
+                      type: \(pick(["NodePort", "ClusterIP"]))
+
+                """
+        }
         files["overlay/kustomization.yaml"] = overlay
+        if chance(40) {
+            var top = "resources:\n- ../overlay\n"
+            top += "namePrefix: \(pick(["top-", "z-"]))\n"
+            if chance(50) { top += "namespace: \(pick(["outer", "ml"]))\n" }
+            if chance(50) {
+                top += "configMapGenerator:\n- name: settings\n  behavior: merge\n"
+                top += "  literals:\n  - \(literal("TOP"))\n"
+            }
+            files["top/kustomization.yaml"] = top
+        } else {
+            files["top/kustomization.yaml"] = "resources:\n- ../overlay\n"
+        }
         return files
     }
 }

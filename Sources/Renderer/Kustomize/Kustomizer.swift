@@ -157,13 +157,17 @@ public struct Kustomizer {
     }
 
     /// Builds one kustomization (or component) directory into its resources.
-    mutating func accumulate(_ directory: String, kustomization: KValue) throws -> [Resource] {
+    /// kustomize's order: resources, then generators, then components (each a build of its
+    /// own over what is there so far), then transformers.
+    mutating func accumulate(
+        _ directory: String, kustomization: KValue, base: [Resource] = []
+    ) throws -> [Resource] {
         if visiting.contains(directory) {
             throw KustomizeError("cycle detected: '\(directory)' includes itself")
         }
         visiting.append(directory)
         defer { visiting.removeLast() }
-        var resources: [Resource] = []
+        var resources = base
         try warnDeprecated(kustomization)
         vars += kustomization["vars"]?.listItems ?? []
         for path in kustomization["crds"]?.listItems?.compactMap(\.scalarText) ?? [] {
@@ -177,6 +181,15 @@ public struct Kustomizer {
         for entry in entries {
             try addResources(from: entry, in: directory, to: &resources)
         }
+        let generators = Generators(
+            directory: directory, fileSystem: fileSystem,
+            options: kustomization["generatorOptions"])
+        for spec in kustomization["configMapGenerator"]?.listItems ?? [] {
+            try generators.merge(try generators.configMap(spec), into: &resources)
+        }
+        for spec in kustomization["secretGenerator"]?.listItems ?? [] {
+            try generators.merge(try generators.secret(spec), into: &resources)
+        }
         let components = kustomization["components"]?.listItems?.compactMap(\.scalarText) ?? []
         for component in components {
             let path = normalizePath(joinPath(directory, component))
@@ -186,10 +199,10 @@ public struct Kustomizer {
                         + "path '\(path)'\"")
             }
             let componentKustomization = try loadKustomization(path)
-            resources = try apply(
-                componentKustomization, in: path, to: resources, isComponent: true)
+            resources = try accumulate(
+                path, kustomization: componentKustomization, base: resources)
         }
-        return try apply(kustomization, in: directory, to: resources, isComponent: false)
+        return try transform(kustomization, in: directory, resources)
     }
 
     mutating func warnDeprecated(_ kustomization: KValue) throws {
@@ -302,36 +315,12 @@ public struct Kustomizer {
 
     // MARK: - Generators and transformers
 
-    /// Runs a kustomization's generators and transformers over `resources`.
-    mutating func apply(
-        _ kustomization: KValue, in directory: String, to input: [Resource], isComponent: Bool
+    /// Runs a kustomization's transformers over `resources`.
+    mutating func transform(
+        _ kustomization: KValue, in directory: String, _ input: [Resource]
     ) throws -> [Resource] {
         var resources = input
-        if isComponent {
-            var componentOwn: [Resource] = []
-            for entry in kustomization["resources"]?.listItems?.compactMap(\.scalarText) ?? [] {
-                try addResources(from: entry, in: directory, to: &componentOwn)
-            }
-            for resource in componentOwn {
-                if resources.contains(where: { sameId($0, resource) }) {
-                    throw KustomizeError(
-                        "may not add resource with an already registered id: "
-                            + resource.idDescription)
-                }
-                resources.append(resource)
-            }
-            try warnDeprecated(kustomization)
-        }
-        var generators = Generators(
-            directory: directory, fileSystem: fileSystem,
-            options: kustomization["generatorOptions"])
-        for spec in kustomization["configMapGenerator"]?.listItems ?? [] {
-            try generators.merge(try generators.configMap(spec), into: &resources)
-        }
-        for spec in kustomization["secretGenerator"]?.listItems ?? [] {
-            try generators.merge(try generators.secret(spec), into: &resources)
-        }
-        var patcher = Patcher(directory: directory, kustomizer: self)
+        let patcher = Patcher(directory: directory, kustomizer: self)
         for entry in kustomization["patchesStrategicMerge"]?.listItems ?? [] {
             try patcher.applyLegacyStrategicMerge(entry, to: &resources)
         }

@@ -116,9 +116,7 @@ enum NameReferences {
             let referrer = resources[index]
             var value = referrer.value
             for (referralKind, references) in combined {
-                let candidates = snapshot.filter {
-                    $0.kind == referralKind && !$0.previousNames.isEmpty
-                }
+                let candidates = snapshot.filter { $0.kind == referralKind }
                 if candidates.isEmpty { continue }
                 for reference in references
                 where reference.kinds.isEmpty || reference.kinds.contains(referrer.kind) {
@@ -155,7 +153,10 @@ enum NameReferences {
                 name, candidates: candidates, referrer: referrer, namespace: ownNamespace)
             {
                 result[key] = .string(referral.name)
-                if ownNamespace != nil, !referral.namespace.isEmpty {
+                if ownNamespace != nil || (checkKind && kind == "ServiceAccount"),
+                    referral.isNamespaced,
+                    !referral.namespace.isEmpty
+                {
                     result["namespace"] = .string(referral.namespace)
                 }
             }
@@ -170,7 +171,7 @@ enum NameReferences {
     static func resolve(
         _ name: String, candidates: [Resource], referrer: Resource, namespace: String?
     ) -> Resource? {
-        var matching = candidates.filter { $0.previousNames.contains(name) }
+        var matching = candidates.filter { $0.allNames.contains(name) }
         if let namespace {
             matching = matching.filter {
                 !$0.isNamespaced || $0.originalNamespace == namespace || $0.namespace == namespace
