@@ -206,35 +206,27 @@ public struct Kustomizer {
     }
 
     mutating func warnDeprecated(_ kustomization: KValue) throws {
+        // kustomize's order.
         let messages: [(String, String)] = [
-            (
-                "commonLabels",
-                "# Warning: 'commonLabels' is deprecated. Please use 'labels' instead. "
-                    + "Run 'kustomize edit fix' to update your Kustomization automatically."
-            ),
+            ("bases", "'bases' is deprecated. Please use 'resources' instead."),
+            ("commonLabels", "'commonLabels' is deprecated. Please use 'labels' instead."),
+            ("imageTags", "'imageTags' is deprecated. Please use 'images' instead."),
+            ("patchesJson6902", "'patchesJson6902' is deprecated. Please use 'patches' instead."),
             (
                 "patchesStrategicMerge",
-                "# Warning: 'patchesStrategicMerge' is deprecated. Please use "
-                    + "'patches' instead. Run 'kustomize edit fix' to update your Kustomization "
-                    + "automatically."
-            ),
-            (
-                "patchesJson6902",
-                "# Warning: 'patchesJson6902' is deprecated. Please use 'patches' "
-                    + "instead. Run 'kustomize edit fix' to update your Kustomization automatically."
+                "'patchesStrategicMerge' is deprecated. Please use 'patches' instead."
             ),
             (
                 "vars",
-                "# Warning: 'vars' is deprecated. Please use 'replacements' instead. "
-                    + "[EXPERIMENTAL] Run 'kustomize edit fix' to update your Kustomization "
-                    + "automatically."
+                "'vars' is deprecated. Please use 'replacements' instead. [EXPERIMENTAL]"
             ),
+        ].map { field, text in
             (
-                "bases",
-                "# Warning: 'bases' is deprecated. Please use 'resources' instead. Run "
-                    + "'kustomize edit fix' to update your Kustomization automatically."
-            ),
-        ]
+                field,
+                "# Warning: \(text) Run 'kustomize edit fix' to update your Kustomization "
+                    + "automatically."
+            )
+        }
         for (field, message) in messages where kustomization[field] != nil {
             warnings.append(message)
         }
@@ -354,7 +346,9 @@ public struct Kustomizer {
         for entry in kustomization["replicas"]?.listItems ?? [] {
             Transformers.setReplicas(entry, in: &resources)
         }
-        let images = kustomization["images"]?.listItems ?? []
+        let images =
+            (kustomization["images"]?.listItems ?? [])
+            + (kustomization["imageTags"]?.listItems ?? [])
         if !images.isEmpty {
             Transformers.setImages(images, in: &resources)
             let specs = try imageFieldSpecs(kustomization, patcher: patcher)

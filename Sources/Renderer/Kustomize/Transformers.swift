@@ -32,7 +32,9 @@ enum Transformers {
     }
 
     static func addPrefixSuffix(prefix: String, suffix: String, to resources: inout [Resource]) {
-        for index in resources.indices where resources[index].kind != "CustomResourceDefinition" {
+        // kustomize leaves the names of Namespaces and CustomResourceDefinitions alone.
+        let untouched: Set<String> = ["CustomResourceDefinition", "Namespace"]
+        for index in resources.indices where !untouched.contains(resources[index].kind) {
             let name = resources[index].name
             resources[index].rename(prefix + name + suffix)
         }
@@ -97,6 +99,16 @@ enum Transformers {
                 }
             }
             if templates {
+                if kind == "StatefulSet",
+                    var claims = value.value(at: ["spec", "volumeClaimTemplates"])?.listItems
+                {
+                    for position in claims.indices {
+                        merge(
+                            labels, into: &claims[position], at: ["metadata", "labels"],
+                            create: true)
+                    }
+                    value.setValue(.list(claims), at: ["spec", "volumeClaimTemplates"])
+                }
                 if podTemplateKinds.contains(kind) {
                     merge(
                         labels, into: &value, at: ["spec", "template", "metadata", "labels"],
