@@ -163,7 +163,9 @@ public struct Kustomizer {
         _ directory: String, kustomization: KValue, base: [Resource] = []
     ) throws -> [Resource] {
         if visiting.contains(directory) {
-            throw KustomizeError("cycle detected: '\(directory)' includes itself")
+            throw KustomizeError(
+                "cycle detected: candidate root '\(directory)' contains visited root "
+                    + "'\(directory)'")
         }
         visiting.append(directory)
         defer { visiting.removeLast() }
@@ -247,7 +249,20 @@ public struct Kustomizer {
                     "accumulating resources: expected kind 'Kustomization' for path '\(path)' "
                         + "but got 'Component'")
             }
-            loaded = try accumulate(path, kustomization: sub)
+            if visiting.contains(path) {
+                throw KustomizeError(
+                    "accumulating resources: accumulation err='accumulating resources from "
+                        + "'\(entry)': '\(path)' must resolve to a file': cycle detected: "
+                        + "candidate root '\(path)' contains visited root '\(path)'")
+            }
+            do {
+                loaded = try accumulate(path, kustomization: sub)
+            } catch let error as KustomizeError {
+                throw KustomizeError(
+                    "accumulating resources: accumulation err='accumulating resources from "
+                        + "'\(entry)': '\(path)' must resolve to a file': recursed accumulation "
+                        + "of path '\(path)': \(error.description)")
+            }
         } else if fileSystem.isFile(path) {
             let root = directory.hasSuffix("/") ? directory : directory + "/"
             guard path.hasPrefix(root) else {
@@ -268,9 +283,18 @@ public struct Kustomizer {
         }
         for resource in loaded {
             if resources.contains(where: { sameId($0, resource) }) {
+                let registered =
+                    "may not add resource with an already registered id: "
+                    + Patcher.describeId(resource.value)
+                if fileSystem.isDirectory(path) {
+                    throw KustomizeError(
+                        "accumulating resources: accumulation err='merging resources from "
+                            + "'\(entry)': \(registered)'")
+                }
                 throw KustomizeError(
-                    "accumulating resources: may not add resource with an already registered "
-                        + "id: \(resource.idDescription)")
+                    "accumulating resources: accumulation err='merging resources from "
+                        + "'\(entry)': \(registered)': must build at directory: '\(path)': "
+                        + "file is not directory")
             }
             resources.append(resource)
         }
