@@ -112,12 +112,15 @@ enum NameReferences {
     static func fix(_ resources: inout [Resource], extra: [String: [Reference]] = [:]) {
         let snapshot = resources
         let combined = table.merging(extra) { $0 + $1 }
+        var byKind: [String: [Resource]] = [:]
+        for resource in snapshot where combined[resource.kind] != nil {
+            byKind[resource.kind, default: []].append(resource)
+        }
         for index in resources.indices {
             let referrer = resources[index]
             var value = referrer.value
             for (referralKind, references) in combined {
-                let candidates = snapshot.filter { $0.kind == referralKind }
-                if candidates.isEmpty { continue }
+                guard let candidates = byKind[referralKind] else { continue }
                 for reference in references
                 where reference.kinds.isEmpty || reference.kinds.contains(referrer.kind) {
                     value = rewrite(

@@ -142,9 +142,17 @@ struct Patcher {
 
     /// The resources a patch target selects.
     func select(_ target: KValue, in resources: [Resource]) throws -> [Int] {
+        var compiled: [String: NSRegularExpression] = [:]
         func regexMatches(_ pattern: String?, _ value: String) throws -> Bool {
             guard let pattern, !pattern.isEmpty else { return true }
-            let regex = try NSRegularExpression(pattern: "^(?:" + pattern + ")$")
+            if pattern == value { return true }
+            let regex: NSRegularExpression
+            if let known = compiled[pattern] {
+                regex = known
+            } else {
+                regex = try NSRegularExpression(pattern: "^(?:" + pattern + ")$")
+                compiled[pattern] = regex
+            }
             let range = NSRange(value.startIndex..., in: value)
             return regex.firstMatch(in: value, range: range) != nil
         }
