@@ -281,8 +281,9 @@ public struct Kustomizer {
                     + "directory: not a valid directory: evalsymlink failure on '\(path)' : "
                     + "lstat \(path): no such file or directory")
         }
+        var known = Set(resources.map(\.idKey))
         for resource in loaded {
-            if resources.contains(where: { sameId($0, resource) }) {
+            if !known.insert(resource.idKey).inserted {
                 let registered =
                     "may not add resource with an already registered id: "
                     + Patcher.describeId(resource.value)

@@ -57,6 +57,9 @@ struct Resource {
         "ValidatingWebhookConfiguration", "VolumeAttachment",
     ]
 
+    /// What makes two resources the same object: kind, group, name and namespace.
+    var idKey: String { "\(kind)|\(group)|\(name)|\(namespace)" }
+
     /// The id kustomize prints in messages: `Kind.version.group/name.namespace`.
     var idDescription: String {
         let groupPart = group.isEmpty ? "" : ".\(group)"
