@@ -299,8 +299,12 @@ enum StrategicMerge {
     }
 
     static func mergeList(_ items: [KValue], _ patchItems: [KValue], field: String) -> [KValue] {
-        if patchItems.count == 1, patchItems.first?["$patch"]?.stringValue == "replace" {
-            return []
+        // A `$patch: replace` element: the patch's other elements replace the list.
+        let isReplace: (KValue) -> Bool = {
+            $0["$patch"]?.stringValue == "replace" && $0.mapPairs?.count == 1
+        }
+        if patchItems.contains(where: isReplace) {
+            return patchItems.filter { !isReplace($0) }.compactMap(stripAll)
         }
         guard let key = mergeKey(field: field, items: items + patchItems),
             items.allSatisfy({ $0.mapPairs != nil })
@@ -375,9 +379,25 @@ enum JSONPatch {
         case "add":
             try add(operation["value"] ?? .null, at: pathTokens[...], in: &document)
         case "remove":
-            _ = try remove(at: pathTokens[...], in: &document)
+            do {
+                _ = try remove(at: pathTokens[...], in: &document)
+            } catch {
+                throw KustomizeError(
+                    "error in remove for path: '\(path)': Unable to remove nonexistent key: "
+                        + "\(pathTokens.last ?? ""): missing value")
+            }
         case "replace":
-            _ = try remove(at: pathTokens[...], in: &document)
+            // A missing last key in a mapping is set, as kustomize's JSON patch library does;
+            // a missing parent is an error.
+            let parent = pathTokens.dropLast()
+            guard (try? get(parent, in: document)) != nil else {
+                throw KustomizeError(
+                    "replace operation does not apply: doc is missing path: \(path): "
+                        + "missing value")
+            }
+            if case .list = try get(parent, in: document) {
+                _ = try remove(at: pathTokens[...], in: &document)
+            }
             try add(operation["value"] ?? .null, at: pathTokens[...], in: &document)
         case "move", "copy":
             guard let from = operation["from"]?.scalarText else {
