@@ -68,6 +68,10 @@ struct RenderCommandTests {
         let outside = try ShipMLExecutable.run(["render", "sub"], in: scratch.path)
         #expect(outside.status == 2)
         #expect(outside.stderr.contains("security; file '"))
+        let unrestricted = try ShipMLExecutable.run(
+            ["render", "sub", "--load-restrictor", "LoadRestrictionsNone"], in: scratch.path)
+        #expect(unrestricted.status == 0)
+        #expect(unrestricted.stdout.contains("name: web"))
 
         try scratch.write("chart/Chart.yaml", "name: c\n")
         let chart = try ShipMLExecutable.run(["render", "chart"], in: scratch.path)

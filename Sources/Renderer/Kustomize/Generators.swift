@@ -6,6 +6,7 @@ struct Generators {
     var directory: String
     var fileSystem: any FileSystem
     var options: KValue?
+    var restrictToRoot = true
 
     func configMap(_ spec: KValue) throws -> Resource {
         try generate(spec, kind: "ConfigMap")
@@ -97,7 +98,7 @@ struct Generators {
                 context + "evalsymlink failure on '\(path)' : lstat \(path): "
                     + "no such file or directory")
         }
-        guard path.hasPrefix(prefix) else {
+        guard !restrictToRoot || path.hasPrefix(prefix) else {
             throw KustomizeError(context + "security; file '\(path)' is not in or below '\(root)'")
         }
         do {

@@ -56,6 +56,7 @@ public struct Kustomizer {
     var visiting: [String] = []
     var vars: [KValue] = []
     var crdReferences: [String: [NameReferences.Reference]] = [:]
+    var restrictToRoot = true
 
     public init(fileSystem: any FileSystem) {
         self.fileSystem = fileSystem
@@ -63,10 +64,14 @@ public struct Kustomizer {
 
     /// Builds the kustomization in `directory`.
     /// - Throws: ``KustomizeError`` with kustomize's wording where it can.
-    public static func build(_ directory: String, fileSystem: any FileSystem) throws
-        -> KustomizeOutput
-    {
+    /// - Parameter restrictToRoot: kustomize's `LoadRestrictionsRootOnly` (the default): files
+    ///   a kustomization reads must lie in or below its directory. `false` is
+    ///   `--load-restrictor LoadRestrictionsNone`.
+    public static func build(
+        _ directory: String, fileSystem: any FileSystem, restrictToRoot: Bool = true
+    ) throws -> KustomizeOutput {
         var kustomizer = Kustomizer(fileSystem: fileSystem)
+        kustomizer.restrictToRoot = restrictToRoot
         let root = normalizePath(directory)
         let kustomization = try kustomizer.loadKustomization(root)
         var resources = try kustomizer.accumulate(root, kustomization: kustomization)
@@ -144,7 +149,10 @@ public struct Kustomizer {
     /// `LoadRestrictionsRootOnly` does.
     func readRestricted(_ relative: String, root: String) throws -> String {
         let path = normalizePath(joinPath(root, relative))
-        guard path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
+        guard
+            !restrictToRoot || path == root
+                || path.hasPrefix(root.hasSuffix("/") ? root : root + "/")
+        else {
             throw KustomizeError(
                 "security; file '\(path)' is not in or below '\(root)'")
         }
@@ -185,7 +193,7 @@ public struct Kustomizer {
         }
         let generators = Generators(
             directory: directory, fileSystem: fileSystem,
-            options: kustomization["generatorOptions"])
+            options: kustomization["generatorOptions"], restrictToRoot: restrictToRoot)
         for spec in kustomization["configMapGenerator"]?.listItems ?? [] {
             try generators.merge(try generators.configMap(spec), into: &resources)
         }
@@ -265,7 +273,7 @@ public struct Kustomizer {
             }
         } else if fileSystem.isFile(path) {
             let root = directory.hasSuffix("/") ? directory : directory + "/"
-            guard path.hasPrefix(root) else {
+            guard !restrictToRoot || path.hasPrefix(root) else {
                 throw KustomizeError(
                     "accumulating resources: accumulation err='accumulating resources from "
                         + "'\(entry)': security; file '\(path)' is not in or below "

@@ -34,6 +34,22 @@ struct Render: ParsableCommand {
             valueName: "dir"))
     var output: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "LoadRestrictionsRootOnly (the default: files must lie in or below the "
+                + "kustomization's directory) or LoadRestrictionsNone.",
+            valueName: "restriction"))
+    var loadRestrictor = "LoadRestrictionsRootOnly"
+
+    func validate() throws {
+        let known = ["LoadRestrictionsRootOnly", "LoadRestrictionsNone"]
+        guard known.contains(loadRestrictor) else {
+            throw ValidationError(
+                "--load-restrictor must be LoadRestrictionsRootOnly or LoadRestrictionsNone")
+        }
+    }
+
     func run() throws {
         Console.configure(global)
         let fileSystem = LocalFileSystem()
@@ -51,7 +67,9 @@ struct Render: ParsableCommand {
             ? root : FileManager.default.currentDirectoryPath + "/" + root
         let result: KustomizeOutput
         do {
-            result = try Kustomizer.build(absolute, fileSystem: fileSystem)
+            result = try Kustomizer.build(
+                absolute, fileSystem: fileSystem,
+                restrictToRoot: loadRestrictor != "LoadRestrictionsNone")
         } catch {
             throw CommandFailure.badInput("\(error)")
         }
