@@ -94,21 +94,20 @@ enum LegacyOrder {
             let name = resource.name.isEmpty ? "~N" : resource.name
             return "\(gvkText(resource))|\(namespace)|\(name)"
         }
-        return resources.enumerated().sorted { left, right in
-            let a = left.element
-            let b = right.element
-            let gvkA = gvkText(a)
-            let gvkB = gvkText(b)
-            if gvkA != gvkB {
-                let rankA = rank[a.kind] ?? 0
-                let rankB = rank[b.kind] ?? 0
-                if rankA != rankB { return rankA < rankB }
-                return gvkA < gvkB
+        // The keys are computed once per resource, not once per comparison.
+        let keyed = resources.enumerated().map { offset, resource in
+            (
+                rank: rank[resource.kind] ?? 0, gvk: gvkText(resource), id: idText(resource),
+                offset: offset, resource: resource
+            )
+        }
+        return keyed.sorted { a, b in
+            if a.gvk != b.gvk {
+                if a.rank != b.rank { return a.rank < b.rank }
+                return a.gvk < b.gvk
             }
-            let idA = idText(a)
-            let idB = idText(b)
-            if idA != idB { return idA < idB }
-            return left.offset < right.offset
-        }.map(\.element)
+            if a.id != b.id { return a.id < b.id }
+            return a.offset < b.offset
+        }.map(\.resource)
     }
 }
