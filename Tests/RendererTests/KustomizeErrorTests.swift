@@ -50,6 +50,20 @@ struct KustomizeErrorTests {
             "app"
         ),
         (
+            "a YAML 1.1 boolean where a string belongs",
+            [
+                "app/kustomization.yaml":
+                    "configMapGenerator:\n- name: c\n  literals:\n  - a=b\n  options:\n"
+                    + "    labels:\n      x: y\n"
+            ],
+            "app"
+        ),
+        (
+            "a number where a string belongs",
+            ["app/kustomization.yaml": "images:\n- name: nginx\n  newTag: 1.10\n"],
+            "app"
+        ),
+        (
             "patch that matches nothing",
             [
                 "app/kustomization.yaml": "resources:\n- cm.yaml\npatches:\n- path: p.yaml\n",

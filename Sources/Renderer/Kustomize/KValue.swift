@@ -171,16 +171,17 @@ extension KValue {
         return values
     }
 
-    /// Reads one YAML document.
-    static func parse(_ text: String) throws -> KValue {
+    /// Reads one YAML document; `yaml11` reads plain scalars as go-yaml v2 does (kustomize
+    /// reads kustomization files that way: `on`, `y` and `yes` are booleans).
+    static func parse(_ text: String, yaml11: Bool = false) throws -> KValue {
         guard let node = try Yams.compose(yaml: text) else { return .null }
-        return try KValue(node: node)
+        return try KValue(node: node, yaml11: yaml11)
     }
 
-    init(node: Node) throws {
+    init(node: Node, yaml11: Bool = false) throws {
         switch node {
         case .scalar(let scalar):
-            self = KValue.resolve(scalar)
+            self = yaml11 ? KValue.resolve11(scalar) : KValue.resolve(scalar)
         case .mapping(let mapping):
             var pairs: [(String, KValue)] = []
             for (key, value) in mapping {
@@ -192,14 +193,14 @@ extension KValue {
                 }
                 if keyText == "<<", case .mapping = value {
                     // A merge key: the merged mapping's entries, unless set here.
-                    if case .map(let merged) = try KValue(node: value) {
+                    if case .map(let merged) = try KValue(node: value, yaml11: yaml11) {
                         for pair in merged where !pairs.contains(where: { $0.0 == pair.0 }) {
                             pairs.append(pair)
                         }
                     }
                     continue
                 }
-                let converted = try KValue(node: value)
+                let converted = try KValue(node: value, yaml11: yaml11)
                 if let index = pairs.firstIndex(where: { $0.0 == keyText }) {
                     pairs[index].1 = converted
                 } else {
@@ -208,7 +209,7 @@ extension KValue {
             }
             self = .map(pairs)
         case .sequence(let sequence):
-            self = .list(try sequence.map { try KValue(node: $0) })
+            self = .list(try sequence.map { try KValue(node: $0, yaml11: yaml11) })
         case .alias:
             throw KustomizeError("YAML aliases are not supported")
         }
@@ -219,6 +220,21 @@ extension KValue {
     static func resolve(_ scalar: Node.Scalar) -> KValue {
         if scalar.style != .plain && scalar.style != .any { return .string(scalar.string) }
         return resolvePlain(scalar.string)
+    }
+
+    /// Resolves a scalar as go-yaml v2 does (YAML 1.1).
+    static func resolve11(_ scalar: Node.Scalar) -> KValue {
+        let text = scalar.string
+        if scalar.style != .plain && scalar.style != .any { return .string(text) }
+        if YAML11.resolvesToString(text) || YAML11.looksLikeTimestamp(text) { return .string(text) }
+        switch text {
+        case "y", "Y", "yes", "Yes", "YES", "on", "On", "ON": return .bool(true)
+        case "n", "N", "no", "No", "NO", "off", "Off", "OFF": return .bool(false)
+        default: break
+        }
+        let resolved = resolvePlain(text)
+        if case .string = resolved { return .float(Double(text) ?? 0) }
+        return resolved
     }
 
     static func resolvePlain(_ text: String) -> KValue {

@@ -110,10 +110,11 @@ public struct Kustomizer {
         let text = try readText(file)
         let value: KValue
         do {
-            value = try KValue.parse(text)
+            value = try KValue.parse(text, yaml11: true)
         } catch {
             throw KustomizeError("invalid Kustomization: \(error)")
         }
+        try KustomizationFields.check(value)
         if value.isNull { return .map([]) }
         guard case .map(let pairs) = value else {
             throw KustomizeError("invalid Kustomization: \(file) is not a mapping")
