@@ -1,4 +1,7 @@
+import Foundation
 import Renderer
+import ShipFiles
+import ShipMLTestSupport
 import Testing
 
 /// The YAML text kustomize prints, checked against what `kubectl kustomize` printed for the
@@ -96,5 +99,33 @@ struct ContentHashTests {
         let yaml = try KustomizeTestTree.render(files: ["kustomization.yaml": kustomization])
         #expect(yaml.contains("name: c-4h2mbtbbt6"))
         #expect(yaml.contains("name: s-k695gkmbtk"))
+    }
+}
+
+/// Generator inputs that are not text.
+@Suite("generators and bytes")
+struct GeneratorBytesTests {
+    @Test func binaryFilesGoToBinaryDataAsKubectlDoes() throws {
+        let fileSystem = InMemoryFileSystem(files: [
+            "/k/kustomization.yaml": """
+            configMapGenerator:
+            - name: c
+              files:
+              - b.bin
+              - t.txt
+            """,
+            "/k/t.txt": "text\n",
+        ])
+        try fileSystem.writeFile(at: "/k/b.bin", contents: Data([0xFF, 0xFE, 0x00, 0x62]))
+        let yaml = try Kustomizer.build("/k", fileSystem: fileSystem).yaml
+        #expect(
+            yaml.hasPrefix("apiVersion: v1\nbinaryData:\n  b.bin: //4AYg==\ndata:\n  t.txt: |\n"))
+        guard ProcessRunner.which("kubectl") != nil else { return }
+        let scratch = try ScratchDirectory(prefix: "kustomize-bytes")
+        for name in ["kustomization.yaml", "t.txt", "b.bin"] {
+            try scratch.write(name, try fileSystem.readFile(at: "/k/" + name))
+        }
+        let kubectl = try ProcessRunner.run(["kubectl", "kustomize", scratch.path])
+        #expect(kubectl.stdout == yaml)
     }
 }

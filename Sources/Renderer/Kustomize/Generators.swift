@@ -21,13 +21,25 @@ struct Generators {
             throw KustomizeError("a \(kind) generator needs a name")
         }
         var data: [(String, KValue)] = []
+        var binaryData: [(String, KValue)] = []
         func add(_ key: String, _ value: String) throws {
-            if data.contains(where: { $0.0 == key }) {
+            try addBytes(key, Data(value.utf8))
+        }
+        // A ConfigMap keeps text in `data` and other bytes, base64, in `binaryData`; a Secret
+        // keeps everything base64 in `data`.
+        func addBytes(_ key: String, _ bytes: Data) throws {
+            if data.contains(where: { $0.0 == key }) || binaryData.contains(where: { $0.0 == key })
+            {
                 throw KustomizeError(
                     "configmap \(name) illegally repeats the key `\(key)`")
             }
-            let stored = kind == "Secret" ? Data(value.utf8).base64EncodedString() : value
-            data.append((key, .string(stored)))
+            if kind == "Secret" {
+                data.append((key, .string(bytes.base64EncodedString())))
+            } else if let text = String(data: bytes, encoding: .utf8) {
+                data.append((key, .string(text)))
+            } else {
+                binaryData.append((key, .string(bytes.base64EncodedString())))
+            }
         }
         var envFiles = spec["envs"]?.listItems?.compactMap(\.scalarText) ?? []
         if let env = spec["env"]?.scalarText { envFiles.append(env) }
@@ -53,7 +65,7 @@ struct Generators {
             } else {
                 key = String(source.split(separator: "/").last ?? Substring(source))
             }
-            try add(key, try readFile(path, entry: source))
+            try addBytes(key, try readBytes(path, entry: source))
         }
         var metadata: [(String, KValue)] = [("name", .string(name))]
         if let namespace = spec["namespace"]?.scalarText, !namespace.isEmpty {
@@ -73,6 +85,7 @@ struct Generators {
             object.append(("type", .string(spec["type"]?.scalarText ?? "Opaque")))
         }
         if !data.isEmpty { object.append(("data", .map(data))) }
+        if !binaryData.isEmpty { object.append(("binaryData", .map(binaryData))) }
         let immutable =
             local?["immutable"] == .bool(true) || options?["immutable"] == .bool(true)
         if immutable { object.append(("immutable", .bool(true))) }
@@ -103,6 +116,20 @@ struct Generators {
         }
         do {
             return try fileSystem.readText(at: path)
+        } catch {
+            throw KustomizeError("\(error)")
+        }
+    }
+
+    /// A file's bytes, with the checks of ``readFile(_:sources:entry:)``.
+    func readBytes(_ relative: String, entry: String) throws -> Data {
+        let root = normalizePath(directory)
+        let path = normalizePath(joinPath(root, relative))
+        if !fileSystem.isFile(path) || (restrictToRoot && !path.hasPrefix(root + "/")) {
+            _ = try readFile(relative, entry: entry)
+        }
+        do {
+            return try fileSystem.readFile(at: path)
         } catch {
             throw KustomizeError("\(error)")
         }
