@@ -57,6 +57,24 @@ struct RegistryCommandTests {
             ])
     }
 
+    @Test func chunkSizeSplitsLargeBlobs() throws {
+        let scratch = try ScratchDirectory()
+        _ = try TestImage.make(in: scratch, layerSizes: [3 << 20])
+        let repository = "\(address)/test/chunks-\(UUID().uuidString.prefix(8).lowercased())"
+        let push = try shipml(
+            [
+                "push", "oci:layout:v1", "\(repository):v1", "--plain-http", "--chunk-size", "1",
+                "-v",
+            ],
+            in: scratch)
+        #expect(push.status == 0, "\(push.stderr)")
+        #expect(push.stderr.components(separatedBy: "> PATCH ").count - 1 == 3)
+        let bad = try shipml(
+            ["push", "oci:layout:v1", repository, "--chunk-size", "0"], in: scratch)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--chunk-size must be 1 to 4096"))
+    }
+
     @Test func exitCodesSayWhoseFaultItIs() throws {
         let scratch = try ScratchDirectory()
         _ = try TestImage.make(in: scratch)

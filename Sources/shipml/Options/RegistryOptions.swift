@@ -30,12 +30,21 @@ struct RegistryOptions: ParsableArguments {
     @Option(help: "Attempts per request on connection errors, 408, 429 and 5xx (1: no retry).")
     var retries = 6
 
+    @Option(
+        help: ArgumentHelp(
+            "Upload blobs larger than this in PATCH chunks of this size, in MiB (default 64 and 128; a proxy that limits request bodies, say).",
+            valueName: "MiB"))
+    var chunkSize: Int?
+
     func validate() throws {
         if passwordStdin && username == nil {
             throw ValidationError("--password-stdin needs --username")
         }
         if jobs < 1 || jobs > 64 { throw ValidationError("--jobs must be 1 to 64") }
         if retries < 1 || retries > 20 { throw ValidationError("--retries must be 1 to 20") }
+        if let chunkSize, chunkSize < 1 || chunkSize > 4096 {
+            throw ValidationError("--chunk-size must be 1 to 4096 (MiB)")
+        }
     }
 
     /// The credential chain: the flags, then `SHIPML_REGISTRY_USERNAME`/`_PASSWORD`, then
@@ -85,10 +94,15 @@ struct RegistryOptions: ParsableArguments {
         if global.verbose {
             log = { line in Console.info(line) }
         }
+        var quirks = RegistryQuirks.forHost(host)
+        if let chunkSize {
+            quirks.chunkSize = Int64(chunkSize) << 20
+            quirks.monolithicLimit = Int64(chunkSize) << 20
+        }
         return RegistrySession(
             endpoint: RegistryEndpoint(host: host, plainHTTP: plainHTTP),
             credentials: credentials, options: options, retry: RetryPolicy(attempts: retries),
-            log: log)
+            quirks: quirks, log: log)
     }
 }
 
