@@ -114,9 +114,24 @@ struct ValidateCommandTests {
         let created = try ShipMLExecutable.run(["init"], in: scratch.path)
         #expect(created.status == 0, "\(created.stderr)")
         let result = try ShipMLExecutable.run(["validate"], in: scratch.path)
-        // The example project's metrics meet its inline thresholds.
+        // The example project's metrics meet its inline thresholds, and its model directory
+        // (model.path) is scanned.
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("the model is blessed"))
+        #expect(result.stdout.contains("files hashed; model digest sha256:"))
+
+        // A pickle that runs a command, dropped into the project's model directory, is found
+        // without --model.
+        let made = try ProcessRunner.run(
+            [
+                "python3", "-c",
+                "import pickle, subprocess, sys\nclass P:\n    def __reduce__(self): return (subprocess.call, (['true'],))\nopen(sys.argv[1], 'wb').write(pickle.dumps(P()))",
+                scratch.path("model/extra.pkl"),
+            ])
+        try #require(made.succeeded, "\(made.stderr)")
+        let hostile = try ShipMLExecutable.run(["validate"], in: scratch.path)
+        #expect(hostile.status == 1)
+        #expect(hostile.stdout.contains("subprocess.call"))
     }
 
     @Test func aBaselineFromAnEnvironmentIsInconclusiveUntilReleasesCanBeRead() throws {

@@ -16,8 +16,8 @@ struct Validate: ParsableCommand {
             in-toto test-result statement whose SHA-256 later stages record.
 
             Defaults come from shipml.yaml (evaluation.metrics, evaluation.policy or the inline
-            thresholds, evaluation.baseline); the file is read only when --metrics or --policy
-            is missing. Flags win. Metrics files: a flat map, {overall, slices}, or a model
+            thresholds, evaluation.baseline, and model.path for the artifact checks when the
+            directory is there); the file is read only when --metrics or --policy is missing. Flags win. Metrics files: a flat map, {overall, slices}, or a model
             card's model-index (README.md). See docs/validate.md.
 
             Exit codes: 0 blessed, 1 not blessed, 2 bad input (flags, policy or metrics files),
@@ -159,9 +159,23 @@ struct Validate: ParsableCommand {
         case .file(let path): baselineName = path
         case .environment(let name): baselineName = "the release in \(name)"
         }
-        Console.info("metrics \(metricsPath), policy \(policyName), baseline \(baselineName)")
+        // The project's model directory is scanned too when it is there (a job that validates
+        // before the model exists says so in --verbose).
+        var modelDirectory = model
+        if modelDirectory == nil, let project {
+            let path = project.resolve(project.project.model.path)
+            if fileSystem.isDirectory(path) {
+                modelDirectory = path
+            } else {
+                Console.info("model \(path) is not there: its files are not scanned")
+            }
+        }
+        Console.info(
+            "metrics \(metricsPath), policy \(policyName), baseline \(baselineName)"
+                + (modelDirectory.map { ", model \($0)" } ?? ""))
         return ValidationRequest(
-            metrics: metricsPath, policy: policySource, baseline: baselineSource, model: model)
+            metrics: metricsPath, policy: policySource, baseline: baselineSource,
+            model: modelDirectory)
     }
 
     private func write(
