@@ -49,7 +49,7 @@ sync
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+. scripts/bench/lib.sh
 report() { # name shipml baseline target
   printf '%-44s shipml %7.3fs  baseline %7.3fs  ratio %s  (target <= %s)\n' "$1" "$2" "$3" "$(ratio "$2" "$3")" "$4"
 }

@@ -95,19 +95,8 @@ if ! cmp -s "$work/kubectl.yaml" "$work/shipml.yaml"; then
   exit 1
 fi
 
-# seconds COMMAND...: the best wall time of 3 runs.
-seconds() {
-  local best=""
-  for _ in 1 2 3; do
-    local start end
-    start=$(date +%s.%N)
-    "$@" >/dev/null 2>&1
-    end=$(date +%s.%N)
-    best=$(echo "$start $end $best" | awk '{t=$2-$1; if ($3=="" || t<$3) print t; else print $3}')
-  done
-  echo "$best"
-}
+. scripts/bench/lib.sh
 ours=$(seconds "$shipml" render "$work/overlay")
 theirs=$(seconds kubectl kustomize "$work/overlay")
 printf 'render, %d objects   shipml %6.2fs  kubectl kustomize %6.2fs  ratio %s  (target <= 0.2)\n' \
-  "$((count * 2 + 1))" "$ours" "$theirs" "$(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.2f", a / b }')"
+  "$((count * 2 + 1))" "$ours" "$theirs" "$(ratio "$ours" "$theirs")"

@@ -92,7 +92,7 @@ public enum ModelcarPackager {
                 var copied = layer
                 if copied.mediaType == .dockerLayerGzip { copied.mediaType = .layerGzip }
                 if let layout, !options.dryRun, !layout.hasBlob(layer.digest, size: layer.size) {
-                    try copyBlob(layer, from: base.layout, to: layout)
+                    try layout.copyBlob(layer, from: base.layout)
                 }
                 baseLayers.append(copied)
             }
@@ -180,21 +180,5 @@ public enum ModelcarPackager {
             }
         }
         return result
-    }
-
-    /// Copies a blob between layouts, checking its digest as it streams.
-    static func copyBlob(_ descriptor: Descriptor, from source: ImageLayout, to target: ImageLayout)
-        throws
-    {
-        guard let input = FileHandle(forReadingAtPath: source.blobPath(descriptor.digest)) else {
-            throw LayoutError(
-                path: source.blobPath(descriptor.digest), reason: "is missing from the base layout")
-        }
-        defer { try? input.close() }
-        let writer = try target.beginBlob()
-        while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
-            try chunk.withUnsafeBytes { try writer.write($0) }
-        }
-        try writer.commit(expecting: descriptor.digest)
     }
 }

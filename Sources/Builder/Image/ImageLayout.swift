@@ -99,6 +99,21 @@ public final class ImageLayout: Sendable {
             directory: joinPath(root, "blobs/sha256"), temporaryDirectory: temporary)
     }
 
+    /// Copies a blob from another layout, checking its digest as it streams; the blob is renamed
+    /// into place only when it matches.
+    public func copyBlob(_ descriptor: Descriptor, from source: ImageLayout) throws {
+        guard let input = FileHandle(forReadingAtPath: source.blobPath(descriptor.digest)) else {
+            throw LayoutError(
+                path: source.blobPath(descriptor.digest), reason: "is missing from \(source.root)")
+        }
+        defer { try? input.close() }
+        let writer = try beginBlob()
+        while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
+            try chunk.withUnsafeBytes { try writer.write($0) }
+        }
+        try writer.commit(expecting: descriptor.digest)
+    }
+
     /// Reads a blob and checks it against its digest.
     public func readBlob(_ descriptor: Descriptor) throws -> Data {
         let data = try read(blobPath(descriptor.digest))

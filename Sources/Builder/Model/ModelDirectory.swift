@@ -1,4 +1,5 @@
 import ShipFiles
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)

@@ -111,7 +111,7 @@ public final class RegistrySession: @unchecked Sendable {
                     throw RegistryError(
                         .unavailable, "\(what): cannot reach \(endpoint.host): \(error)")
                 }
-                Thread.sleep(forTimeInterval: retry.delay(afterAttempt: attempt - 1).timeInterval)
+                retry.pause(afterAttempt: attempt - 1)
                 continue
             }
             log?("< \(response.status) \(request.description)")
@@ -126,9 +126,8 @@ public final class RegistrySession: @unchecked Sendable {
             if RetryPolicy.isRetryable(status: response.status), replay == .retry {
                 attempt += 1
                 if attempt < retry.attempts {
-                    let wait = retry.delay(
+                    retry.pause(
                         afterAttempt: attempt - 1, retryAfter: response.headers["Retry-After"])
-                    Thread.sleep(forTimeInterval: wait.timeInterval)
                     continue
                 }
             }
@@ -260,15 +259,12 @@ public final class RegistrySession: @unchecked Sendable {
                     throw RegistryError(
                         .unavailable, "\(what): cannot reach the token service: \(error)")
                 }
-                Thread.sleep(forTimeInterval: retry.delay(afterAttempt: attempt).timeInterval)
+                retry.pause(afterAttempt: attempt)
                 continue
             }
             guard RetryPolicy.isRetryable(status: response.status), attempt + 1 < retry.attempts
             else { break }
-            Thread.sleep(
-                forTimeInterval: retry.delay(
-                    afterAttempt: attempt, retryAfter: response.headers["Retry-After"]
-                ).timeInterval)
+            retry.pause(afterAttempt: attempt, retryAfter: response.headers["Retry-After"])
         }
         log?("< \(response.status) \(request.description) (token)")
         guard response.isSuccess else {

@@ -112,8 +112,7 @@ public struct RemoteRepository: Sendable {
             } catch let error as UploadRestart {
                 failures += 1
                 guard failures < session.retry.attempts else { throw error.underlying }
-                Thread.sleep(
-                    forTimeInterval: session.retry.delay(afterAttempt: failures - 1).timeInterval)
+                session.retry.pause(afterAttempt: failures - 1)
             }
         }
     }
@@ -143,20 +142,17 @@ public struct RemoteRepository: Sendable {
         if case .stream(let produce) = source {
             try uploadStream(
                 digest, size: size, produce: produce, location: location,
-                chunk: quirks.isMonolithic(size) || !quirks.chunkedUploads
-                    ? size : quirks.chunkSize(minimum: minimum), what: what)
+                chunk: quirks.isMonolithic(size) ? size : quirks.chunkSize(minimum: minimum),
+                what: what)
             progress?(size)
             return
         }
         if quirks.isMonolithic(size) {
             let response: HTTPResponse
             do {
-                response = try session.send(
-                    HTTPRequest(
-                        .put, url: Self.appending(location, "digest=\(digest)"),
-                        headers: ["Content-Type": "application/octet-stream"],
-                        body: source.region(offset: 0, length: size)),
-                    scopes: push, what: what, replay: .returnFailure)
+                response = try put(
+                    location, digest, body: source.region(offset: 0, length: size),
+                    replay: .returnFailure, what: what)
             } catch let error as RegistryError where error.kind == .unavailable {
                 // The connection broke mid-body: a monolithic upload starts again.
                 throw UploadRestart(underlying: error)
@@ -172,21 +168,14 @@ public struct RemoteRepository: Sendable {
             let length = min(chunk, size - offset)
             let response: HTTPResponse
             do {
-                response = try session.send(
-                    HTTPRequest(
-                        .patch, url: location,
-                        headers: [
-                            "Content-Type": "application/octet-stream",
-                            "Content-Range": "\(offset)-\(offset + length - 1)",
-                        ],
-                        body: source.region(offset: offset, length: length)),
-                    scopes: push, what: what, replay: .returnFailure)
+                response = try patch(
+                    location, offset: offset,
+                    body: source.region(offset: offset, length: length), what: what)
             } catch let error as RegistryError where error.kind == .unavailable {
                 failures += 1
                 guard failures < session.retry.attempts else { throw error }
-                Thread.sleep(
-                    forTimeInterval: session.retry.delay(afterAttempt: failures - 1).timeInterval)
-                (location, offset) = try uploadStatus(location, what, fallback: offset)
+                session.retry.pause(afterAttempt: failures - 1)
+                (location, offset) = try uploadStatus(location, what)
                 continue
             }
             let accepted =
@@ -207,21 +196,14 @@ public struct RemoteRepository: Sendable {
                 guard failures < session.retry.attempts else {
                     throw RegistryError.from(response, what)
                 }
-                Thread.sleep(
-                    forTimeInterval: session.retry.delay(
-                        afterAttempt: failures - 1, retryAfter: response.headers["Retry-After"]
-                    ).timeInterval)
-                (location, offset) = try uploadStatus(location, what, fallback: offset)
+                session.retry.pause(
+                    afterAttempt: failures - 1, retryAfter: response.headers["Retry-After"])
+                (location, offset) = try uploadStatus(location, what)
                 continue
             }
             throw RegistryError.from(response, what)
         }
-        let response = try session.send(
-            HTTPRequest(
-                .put, url: Self.appending(location, "digest=\(digest)"),
-                headers: ["Content-Type": "application/octet-stream"]),
-            scopes: push, what: what)
-        try finish(response, digest, what)
+        try finish(try put(location, digest, what: what), digest, what)
     }
 
     /// Sends a stream: in one `PUT`, or in `PATCH` chunks read one after another from the same
@@ -242,30 +224,16 @@ public struct RemoteRepository: Sendable {
                     .init(descriptor: producer.readEnd, length: length))
                 let last = offset + length == size
                 if last && offset == 0 {
-                    response = try session.send(
-                        HTTPRequest(
-                            .put, url: Self.appending(location, "digest=\(digest)"),
-                            headers: ["Content-Type": "application/octet-stream"], body: body),
-                        scopes: push, what: what, replay: .returnFailure)
+                    response = try put(
+                        location, digest, body: body, replay: .returnFailure, what: what)
                     break
                 }
-                response = try session.send(
-                    HTTPRequest(
-                        .patch, url: location,
-                        headers: [
-                            "Content-Type": "application/octet-stream",
-                            "Content-Range": "\(offset)-\(offset + length - 1)",
-                        ], body: body),
-                    scopes: push, what: what, replay: .returnFailure)
+                response = try patch(location, offset: offset, body: body, what: what)
                 guard response.status == 202 || response.status == 201 else { break }
                 location = response.headers["Location"].map(session.endpoint.absolute) ?? location
                 offset += length
                 if offset == size {
-                    response = try session.send(
-                        HTTPRequest(
-                            .put, url: Self.appending(location, "digest=\(digest)"),
-                            headers: ["Content-Type": "application/octet-stream"]),
-                        scopes: push, what: what)
+                    response = try put(location, digest, what: what)
                     break
                 }
             } while true
@@ -282,9 +250,7 @@ public struct RemoteRepository: Sendable {
     }
 
     /// Asks an upload how much the registry has (`GET` its location: `Range: 0-N`).
-    private func uploadStatus(_ location: String, _ what: String, fallback: Int64) throws -> (
-        String, Int64
-    ) {
+    private func uploadStatus(_ location: String, _ what: String) throws -> (String, Int64) {
         let response: HTTPResponse
         do {
             response = try session.send(
@@ -298,8 +264,34 @@ public struct RemoteRepository: Sendable {
         }
         let offset = Self.rangeEnd(response.headers["Range"]).map { $0 + 1 } ?? 0
         let moved = response.headers["Location"].map(session.endpoint.absolute) ?? location
-        _ = fallback
         return (moved, offset)
+    }
+
+    /// The `PUT` that ends an upload, with the last bytes or none.
+    private func put(
+        _ location: String, _ digest: Digest, body: HTTPRequest.Body = .none,
+        replay: RegistrySession.Replay = .retry, what: String
+    ) throws -> HTTPResponse {
+        try session.send(
+            HTTPRequest(
+                .put, url: Self.appending(location, "digest=\(digest)"),
+                headers: ["Content-Type": "application/octet-stream"], body: body),
+            scopes: push, what: what, replay: replay)
+    }
+
+    /// One chunk: `PATCH` with its `Content-Range`. Never replayed here: a broken chunk is
+    /// resumed from the offset the registry reports.
+    private func patch(_ location: String, offset: Int64, body: HTTPRequest.Body, what: String)
+        throws -> HTTPResponse
+    {
+        try session.send(
+            HTTPRequest(
+                .patch, url: location,
+                headers: [
+                    "Content-Type": "application/octet-stream",
+                    "Content-Range": "\(offset)-\(offset + body.length - 1)",
+                ], body: body),
+            scopes: push, what: what, replay: .returnFailure)
     }
 
     private func finish(_ response: HTTPResponse, _ digest: Digest, _ what: String) throws {

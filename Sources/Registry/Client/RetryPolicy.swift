@@ -39,6 +39,12 @@ public struct RetryPolicy: Sendable, Equatable {
         return half + half * Double.random(in: 0...1)
     }
 
+    /// Sleeps for ``delay(afterAttempt:retryAfter:)``.
+    public func pause(afterAttempt attempt: Int, retryAfter: String? = nil) {
+        Thread.sleep(
+            forTimeInterval: delay(afterAttempt: attempt, retryAfter: retryAfter).timeInterval)
+    }
+
     /// `Retry-After: 3` or `Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`.
     static func parseRetryAfter(_ value: String, now: Date = Date()) -> Duration? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)

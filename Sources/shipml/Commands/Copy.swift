@@ -41,14 +41,7 @@ struct Copy: ParsableCommand {
         let report: TransferReport
         switch (try parseReference(source), try parseReference(destination)) {
         case (.layout(let path, let sourceTag), .registry(let target)):
-            let layout: ImageLayout
-            let root: Descriptor
-            do {
-                layout = try ImageLayout.open(path, create: false)
-                root = try layout.resolve(sourceTag)
-            } catch let error as LayoutError {
-                throw CommandFailure.badInput(error.description)
-            }
+            let (layout, root) = try openLayoutImage(path, tag: sourceTag)
             report = try pushImage(
                 layout: layout, root: root, to: target,
                 tags: pushTags(target: target, sourceTag: sourceTag, extra: tag), mountFrom: [],
@@ -127,14 +120,7 @@ struct Copy: ParsableCommand {
             var copied = 0
             var bytes: Int64 = 0
             for blob in graph.blobs where !target.hasBlob(blob.digest, size: blob.size) {
-                let writer = try target.beginBlob()
-                let handle = try FileHandle(
-                    forReadingFrom: URL(fileURLWithPath: source.blobPath(blob.digest)))
-                defer { try? handle.close() }
-                while let chunk = try handle.read(upToCount: 4 << 20), !chunk.isEmpty {
-                    try chunk.withUnsafeBytes { try writer.write($0) }
-                }
-                try writer.commit(expecting: blob.digest)
+                try target.copyBlob(blob, from: source)
                 copied += 1
                 bytes += blob.size
             }

@@ -53,14 +53,7 @@ struct Push: ParsableCommand {
                 "push writes to a registry: HOST/REPO[:TAG] (to copy between layouts, use shipml copy)"
             )
         }
-        let layout: ImageLayout
-        let root: Descriptor
-        do {
-            layout = try ImageLayout.open(path, create: false)
-            root = try layout.resolve(sourceTag)
-        } catch let error as LayoutError {
-            throw CommandFailure.badInput(error.description)
-        }
+        let (layout, root) = try openLayoutImage(path, tag: sourceTag)
         let tags = pushTags(target: target, sourceTag: sourceTag, extra: tag)
         let report = try pushImage(
             layout: layout, root: root, to: target, tags: tags, mountFrom: mountFrom,
@@ -75,6 +68,16 @@ func pushTags(target: RegistryReference, sourceTag: String?, extra: [String]) ->
     if target.digest == nil, let first = target.tag ?? sourceTag { tags.append(first) }
     for tag in extra where !tags.contains(tag) { tags.append(tag) }
     return tags
+}
+
+/// An existing layout and the image `tag` names in it; a problem is bad input (exit 2).
+func openLayoutImage(_ path: String, tag: String?) throws -> (ImageLayout, Descriptor) {
+    do {
+        let layout = try ImageLayout.open(path, create: false)
+        return (layout, try layout.resolve(tag))
+    } catch let error as LayoutError {
+        throw CommandFailure.badInput(error.description)
+    }
 }
 
 func parseReference(_ text: String) throws -> ImageReference {
