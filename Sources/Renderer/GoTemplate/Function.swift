@@ -1,0 +1,76 @@
+/// A Go type a function parameter declares. The executor converts and checks each argument
+/// against it exactly as `text/template` does through reflection: untyped constants (`3`,
+/// `1.5`, `"s"`, `true`, `nil`) take the parameter's type where Go allows; typed values must
+/// match (`wrong type for value; expected int; got int64`); `nil` is refused where the type is
+/// not nillable (`invalid value; expected int`).
+public enum GoType: Sendable, Equatable {
+    /// `interface {}`: anything; an untyped integer constant becomes `int`, a float `float64`.
+    case any
+    case string
+    case int
+    case int64
+    case float64
+    case bool
+    /// `[]interface {}`.
+    case list
+    /// `map[string]interface {}`.
+    case map
+    /// `[]string`, `[]int`, and other types only objects carry: matched by `goTypeName`.
+    case named(String)
+
+    /// The name Go prints in its messages: `int`, `interface {}`, `map[string]interface {}`.
+    public var goName: String {
+        switch self {
+        case .any: "interface {}"
+        case .string: "string"
+        case .int: "int"
+        case .int64: "int64"
+        case .float64: "float64"
+        case .bool: "bool"
+        case .list: "[]interface {}"
+        case .map: "map[string]interface {}"
+        case .named(let name): name
+        }
+    }
+}
+
+/// Where a function is called from: the executor hands it this so Helm's `include`, `tpl` and
+/// `required` can reach the template set, and every function can name its call site.
+public protocol CallContext: Sendable {
+    /// `template: NAME:LINE:COL` of the call, for messages.
+    var location: String { get }
+}
+
+/// An error a function returns, as Go's second return value. The executor reports it as Go
+/// does: `template: t:1:3: executing "t" at <fn ...>: error calling fn: MESSAGE`.
+public struct FunctionError: Error, Sendable, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}
+
+/// A function a template can call, with its Go signature.
+///
+/// `parameters` are the fixed parameters; `variadic`, when set, is the element type of a
+/// trailing `...T` parameter. `canFail` says the Go function returns `(T, error)`; a body
+/// signals that error by throwing `FunctionError`. Arity errors are the executor's:
+/// `wrong number of args for trunc: want 2 got 1`.
+public struct Function: Sendable {
+    public var parameters: [GoType]
+    public var variadic: GoType?
+    public var canFail: Bool
+    public var body: @Sendable (_ arguments: [Value], _ context: any CallContext) throws -> Value
+
+    public init(
+        _ parameters: [GoType], variadic: GoType? = nil, canFail: Bool = false,
+        body: @escaping @Sendable (_ arguments: [Value], _ context: any CallContext) throws -> Value
+    ) {
+        self.parameters = parameters
+        self.variadic = variadic
+        self.canFail = canFail
+        self.body = body
+    }
+}
+
+/// Functions by name, as Go's `template.FuncMap`: a later map's entries replace an earlier
+/// one's (Sprig's `slice` replaces the built-in).
+public typealias FunctionMap = [String: Function]
