@@ -95,6 +95,24 @@ struct ModelPackTests {
         }
     }
 
+    @Test func skippingTheFlushWritesTheSameWholeBlobs() throws {
+        let scratch = try ScratchDirectory()
+        let model = try ModelDirectory.scan(try writeSampleModel(in: scratch))
+        var digests: [Digest] = []
+        for durability in Durability.allCases {
+            let path = scratch.path("layout-\(durability.rawValue)")
+            let layout = try ImageLayout.open(path, create: true, durability: durability)
+            #expect(layout.durability == durability)
+            let result = try ModelPackager.build(model, into: layout, options: options(.zstd))
+            try layout.tag(result.manifestDescriptor, as: "1.0.0")
+            #expect(try LayoutChecker.problems(in: path).isEmpty)
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: "\(path)/.shipml-tmp") == [])
+            digests.append(result.manifestDescriptor.digest)
+        }
+        #expect(Set(digests).count == 1)
+    }
+
     @Test func theSameFilesGiveTheSameDigestsWhateverTheirTimesModesAndOrder() throws {
         let scratch = try ScratchDirectory()
         let first = try writeSampleModel(in: scratch, at: "a")

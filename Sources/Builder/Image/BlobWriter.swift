@@ -24,13 +24,16 @@ public final class BlobWriter {
     private let flusher = DispatchQueue(label: "shipml.blob-flush")
     private var unflushed: Int64 = 0
     private static let flushEvery: Int64 = 32 << 20
+    private let flushes: Bool
 
     /// - Parameters:
     ///   - directory: where the finished blob is renamed to.
     ///   - temporaryDirectory: where it is written until then, on the same file system and
     ///     outside `blobs/`, so a killed build never leaves a partial file among the blobs.
-    init(directory: String, temporaryDirectory: String) throws {
+    ///   - flushes: whether the blob reaches the disk before it is renamed (see ``Durability``).
+    init(directory: String, temporaryDirectory: String, flushes: Bool = true) throws {
         self.directory = directory
+        self.flushes = flushes
         var template = Array("\(temporaryDirectory)/blob-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { buffer in
             buffer.baseAddress.map { mkstemp($0) } ?? -1
@@ -71,7 +74,7 @@ public final class BlobWriter {
         }
         size += Int64(bytes.count)
         unflushed += Int64(bytes.count)
-        if unflushed >= Self.flushEvery {
+        if flushes, unflushed >= Self.flushEvery {
             unflushed = 0
             let fd = fd
             flusher.async { _ = fdatasync(fd) }
@@ -100,7 +103,7 @@ public final class BlobWriter {
                 path: directory, reason: "the blob's content is \(digest), expected \(expected)")
         }
         flusher.sync {}
-        guard fsync(fd) == 0 else {
+        guard !flushes || fsync(fd) == 0 else {
             throw LayoutError(path: directory, reason: "cannot flush to disk (\(errnoText(errno)))")
         }
         close(fd)

@@ -6,6 +6,16 @@ public import ShipModel
     import Glibc
 #endif
 
+/// How hard a layout works to survive a power loss.
+public enum Durability: String, Sendable, CaseIterable {
+    /// Every blob is fsynced before it is renamed to its digest (the default).
+    case fsync
+    /// Blobs are renamed once written, without waiting for the disk. A killed process still
+    /// leaves only whole blobs (the kernel keeps what was written); a power loss or a kernel
+    /// crash may not. For throwaway disks, such as a CI runner's workspace.
+    case none
+}
+
 /// An OCI image layout directory (`oci-layout`, `index.json`, `blobs/sha256/…`), as skopeo,
 /// umoci and ORAS read it. Blobs are written under a temporary name and renamed once their
 /// digest is known, so every file under `blobs/` always matches its name; `index.json` is
@@ -13,13 +23,22 @@ public import ShipModel
 public final class ImageLayout: Sendable {
     /// The layout's directory.
     public let root: String
+    /// Whether blobs are flushed to disk before they are renamed into place.
+    public let durability: Durability
 
-    private init(root: String) { self.root = root }
+    private init(root: String, durability: Durability) {
+        self.root = root
+        self.durability = durability
+    }
 
     /// Opens a layout, creating it when `create` is true and it does not exist.
+    /// - Parameter durability: `.fsync` (the default) flushes every blob before it gets its
+    ///   name, so not even a power loss leaves a blob whose bytes differ from its digest.
     /// - Throws: ``LayoutError`` when the directory is not a layout, or cannot be made one.
-    public static func open(_ root: String, create: Bool) throws -> ImageLayout {
-        let layout = ImageLayout(root: root)
+    public static func open(_ root: String, create: Bool, durability: Durability = .fsync) throws
+        -> ImageLayout
+    {
+        let layout = ImageLayout(root: root, durability: durability)
         let fileSystem = LocalFileSystem()
         let marker = joinPath(root, "oci-layout")
         if !fileSystem.isFile(marker) {
@@ -96,7 +115,8 @@ public final class ImageLayout: Sendable {
         let temporary = joinPath(root, Self.temporaryName)
         try? LocalFileSystem().createDirectory(at: temporary)
         return try BlobWriter(
-            directory: joinPath(root, "blobs/sha256"), temporaryDirectory: temporary)
+            directory: joinPath(root, "blobs/sha256"), temporaryDirectory: temporary,
+            flushes: durability == .fsync)
     }
 
     /// Copies a blob from another layout, checking its digest as it streams; the blob is renamed

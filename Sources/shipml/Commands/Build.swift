@@ -32,6 +32,7 @@ struct Build: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var registry: RegistryOptions
+    @OptionGroup var layoutOptions: LayoutOptions
 
     @Argument(help: "The model directory (default: model.path from shipml.yaml).")
     var modelDirectory: String?
@@ -166,7 +167,9 @@ struct Build: ParsableCommand {
         do {
             // A dry run writes nothing, not even an empty layout.
             let layout = try (dryRun ? nil : layoutPath).map {
-                try ImageLayout.open($0, create: true)
+                try ImageLayout.open(
+                    $0, create: true,
+                    durability: layoutOptions.resolved(environment: environment))
             }
             let show = { (step: BuildProgress) in
                 line.update(

@@ -23,6 +23,7 @@ struct Copy: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var registry: RegistryOptions
+    @OptionGroup var layoutOptions: LayoutOptions
 
     @Argument(help: "oci:PATH[:TAG] or HOST/REPO[:TAG|@DIGEST].")
     var source: String
@@ -49,7 +50,9 @@ struct Copy: ParsableCommand {
         case (.registry(let origin), .layout(let path, let tag)):
             report = try pullImage(
                 origin, into: path, tag: tag ?? origin.tag, registry: registry, global: global,
-                progress: progress)
+                progress: progress,
+                durability: layoutOptions.resolved(environment: ProcessInfo.processInfo.environment)
+            )
         case (.registry(let origin), .registry(let target)):
             report = try copyBetweenRegistries(origin, target)
         case (.layout(let from, let fromTag), .layout(let to, let toTag)):
@@ -114,7 +117,10 @@ struct Copy: ParsableCommand {
     ) throws -> TransferReport {
         do {
             let source = try ImageLayout.open(from, create: false)
-            let target = try ImageLayout.open(to, create: true)
+            let target = try ImageLayout.open(
+                to, create: true,
+                durability: layoutOptions.resolved(environment: ProcessInfo.processInfo.environment)
+            )
             let root = try source.resolve(fromTag)
             let graph = try ImageGraph.walk(root) { try source.readBlob($0) }
             var copied = 0

@@ -22,6 +22,7 @@ struct Pull: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var registry: RegistryOptions
+    @OptionGroup var layoutOptions: LayoutOptions
 
     @Argument(help: "The image: HOST/REPO[:TAG|@DIGEST].")
     var source: String
@@ -42,18 +43,21 @@ struct Pull: ParsableCommand {
         }
         let report = try pullImage(
             origin, into: path, tag: tag ?? origin.tag, registry: registry, global: global,
-            progress: progress)
+            progress: progress,
+            durability: layoutOptions.resolved(environment: ProcessInfo.processInfo.environment))
         printReport(report, global: global, verb: "pulled")
     }
 }
 
 func pullImage(
     _ origin: RegistryReference, into path: String, tag: String?, registry: RegistryOptions,
-    global: GlobalOptions, progress: Bool
+    global: GlobalOptions, progress: Bool, durability: Durability
 ) throws -> TransferReport {
     let layout: ImageLayout
     do {
-        layout = try ImageLayout.open(path, create: true)
+        layout = try ImageLayout.open(
+            path, create: true,
+            durability: durability)
     } catch let error as LayoutError {
         throw CommandFailure.badInput(error.description)
     }
