@@ -72,6 +72,26 @@ struct KustomizeErrorTests {
             ],
             "app"
         ),
+        (
+            "JSON patch add under a missing parent",
+            [
+                "app/kustomization.yaml": "resources:\n- cm.yaml\npatches:\n- path: p.yaml\n"
+                    + "  target:\n    kind: ConfigMap\n",
+                "app/cm.yaml": configMap,
+                "app/p.yaml": "- op: add\n  path: /metadata/labels/z\n  value: \"1\"\n",
+            ],
+            "app"
+        ),
+        (
+            "JSON patch copy to a missing parent",
+            [
+                "app/kustomization.yaml": "resources:\n- cm.yaml\npatches:\n- path: p.yaml\n"
+                    + "  target:\n    kind: ConfigMap\n",
+                "app/cm.yaml": configMap,
+                "app/p.yaml": "- op: copy\n  from: /metadata/name\n  path: /data/x/y\n",
+            ],
+            "app"
+        ),
     ]
 
     @Test(arguments: trees.indices)

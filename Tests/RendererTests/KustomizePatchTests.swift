@@ -117,6 +117,42 @@ struct KustomizePatchTests {
                 - op: replace
                   path: /metadata/labels/a~1b
                   value: slash
+            - target:
+                kind: ConfigMap
+              patch: |-
+                - op: add
+                  path: /metadata/annotations/added
+                  value: "to a resource without annotations"
+
+            """
+        ),
+        (
+            // kyaml merges by `$patch` only; kubectl's server-side directives stay as fields,
+            // also inside maps and list elements the patch adds.
+            "kubectl directives kept as fields",
+            """
+            - patch: |-
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: d
+                spec:
+                  $retainKeys: [template]
+                  template:
+                    metadata:
+                      $setElementOrder/labels: [a]
+                    spec:
+                      $deleteFromPrimitiveList/args: [x]
+                      $setElementOrder/containers:
+                      - name: c
+                      - name: a
+                      containers:
+                      - name: a
+                        $deleteFromPrimitiveList/args: [x]
+                        $setElementOrder/env: [{name: E2}, {name: E1}]
+                      - name: c
+                        image: c
+                        $setElementOrder/env: [{name: X}]
 
             """
         ),

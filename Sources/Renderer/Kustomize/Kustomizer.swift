@@ -74,7 +74,9 @@ public struct Kustomizer {
         kustomizer.restrictToRoot = restrictToRoot
         let root = normalizePath(directory)
         let kustomization = try kustomizer.loadKustomization(root)
-        var resources = try kustomizer.accumulate(root, kustomization: kustomization)
+        let metadata = BuildMetadata(kustomization)
+        var resources = try kustomizer.accumulate(
+            root, kustomization: kustomization, origin: metadata.isEmpty ? nil : "")
         try kustomizer.addHashes(&resources)
         NameReferences.fix(&resources, extra: kustomizer.crdReferences)
         try Vars.resolve(kustomizer.vars, in: &resources)
@@ -88,6 +90,7 @@ public struct Kustomizer {
         } else if sortOrder != "fifo" {
             throw KustomizeError("the field 'sortOptions.order' must be one of [fifo, legacy]")
         }
+        metadata.annotate(&resources)
         return KustomizeOutput(resources: resources.map(\.value), warnings: kustomizer.warnings)
     }
 
@@ -168,8 +171,10 @@ public struct Kustomizer {
     /// Builds one kustomization (or component) directory into its resources.
     /// kustomize's order: resources, then generators, then components (each a build of its
     /// own over what is there so far), then transformers.
+    /// - Parameter origin: with `buildMetadata`, this directory relative to the top
+    ///   kustomization's (kustomize's `Origin.Path`); nil without.
     mutating func accumulate(
-        _ directory: String, kustomization: KValue, base: [Resource] = []
+        _ directory: String, kustomization: KValue, base: [Resource] = [], origin: String? = nil
     ) throws -> [Resource] {
         if visiting.contains(directory) {
             throw KustomizeError(
@@ -190,16 +195,27 @@ public struct Kustomizer {
         var entries = kustomization["resources"]?.listItems?.compactMap(\.scalarText) ?? []
         entries += kustomization["bases"]?.listItems?.compactMap(\.scalarText) ?? []
         for entry in entries {
-            try addResources(from: entry, in: directory, to: &resources)
+            try addResources(from: entry, in: directory, to: &resources, origin: origin)
         }
+        let fileName = kustomizationFile(in: directory)?.split(separator: "/").last
+        let configuredIn = origin.map { BuildMetadata.join($0, fileName.map(String.init) ?? "") }
         let generators = Generators(
             directory: directory, fileSystem: fileSystem,
             options: kustomization["generatorOptions"], restrictToRoot: restrictToRoot)
-        for spec in kustomization["configMapGenerator"]?.listItems ?? [] {
-            try generators.merge(try generators.configMap(spec), into: &resources)
-        }
-        for spec in kustomization["secretGenerator"]?.listItems ?? [] {
-            try generators.merge(try generators.secret(spec), into: &resources)
+        let kinds: [(String, String, (KValue) throws -> Resource)] = [
+            ("configMapGenerator", "ConfigMapGenerator", generators.configMap),
+            ("secretGenerator", "SecretGenerator", generators.secret),
+        ]
+        for (field, kind, generate) in kinds {
+            for spec in kustomization[field]?.listItems ?? [] {
+                var generated = try generate(spec)
+                if let configuredIn {
+                    BuildMetadata.setOrigin(
+                        BuildMetadata.origin(configuredIn: configuredIn, kind: kind),
+                        on: &generated)
+                }
+                try generators.merge(generated, into: &resources)
+            }
         }
         let components = kustomization["components"]?.listItems?.compactMap(\.scalarText) ?? []
         for component in components {
@@ -211,9 +227,19 @@ public struct Kustomizer {
             }
             let componentKustomization = try loadKustomization(path)
             resources = try accumulate(
-                path, kustomization: componentKustomization, base: resources)
+                path, kustomization: componentKustomization, base: resources,
+                origin: origin.map { BuildMetadata.join($0, component) })
         }
-        return try transform(kustomization, in: directory, resources)
+        var transformed = try transform(kustomization, in: directory, resources)
+        if let configuredIn {
+            let entries = try BuildMetadata.transformations(
+                kustomization, configuredIn: configuredIn, origin: origin ?? "",
+                load: { try Patcher(directory: directory, kustomizer: self).load($0) })
+            for index in transformed.indices {
+                BuildMetadata.appendTransformations(entries, to: &transformed[index])
+            }
+        }
+        return transformed
     }
 
     mutating func warnDeprecated(_ kustomization: KValue) throws {
@@ -244,7 +270,8 @@ public struct Kustomizer {
     }
 
     mutating func addResources(
-        from entry: String, in directory: String, to resources: inout [Resource]
+        from entry: String, in directory: String, to resources: inout [Resource],
+        origin: String? = nil
     ) throws {
         if entry.contains("://") || entry.hasPrefix("git::") || entry.hasPrefix("github.com/") {
             throw KustomizeError("remote resources are not supported yet: '\(entry)'")
@@ -265,7 +292,8 @@ public struct Kustomizer {
                         + "candidate root '\(path)' contains visited root '\(path)'")
             }
             do {
-                loaded = try accumulate(path, kustomization: sub)
+                loaded = try accumulate(
+                    path, kustomization: sub, origin: origin.map { BuildMetadata.join($0, entry) })
             } catch let error as KustomizeError {
                 throw KustomizeError(
                     "accumulating resources: accumulation err='accumulating resources from "
@@ -281,7 +309,14 @@ public struct Kustomizer {
                         + "'\(directory)'': must build at directory: '\(path)': file is not "
                         + "directory")
             }
-            loaded = try parseResources(try readText(path), source: entry)
+            loaded = try parseResources(try readText(path), source: entry).map {
+                var resource = $0
+                if let origin {
+                    BuildMetadata.setOrigin(
+                        "path: \(BuildMetadata.join(origin, entry))\n", on: &resource)
+                }
+                return resource
+            }
         } else {
             throw KustomizeError(
                 "accumulating resources: accumulation err='accumulating resources from "

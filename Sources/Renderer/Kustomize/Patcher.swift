@@ -133,8 +133,21 @@ struct Patcher {
     {
         for index in try select(target, in: resources) {
             var document = resources[index].value
+            // While kustomize builds, every resource carries its internal annotations
+            // (`config.kubernetes.io/index`, ...), dropped from the output at the end: an `add`
+            // under /metadata/annotations always finds the map, and an emptied map goes.
+            let hadAnnotations = document.value(at: ["metadata", "annotations"]) != nil
+            if !hadAnnotations, document["metadata"] != nil {
+                document.setValue(.map([]), at: ["metadata", "annotations"])
+            }
             for operation in operations {
                 try JSONPatch.apply(operation, to: &document)
+            }
+            if !hadAnnotations, var metadata = document["metadata"],
+                case .map(let pairs) = metadata["annotations"], pairs.isEmpty
+            {
+                metadata["annotations"] = nil
+                document["metadata"] = metadata
             }
             resources[index].value = document
         }
@@ -263,17 +276,11 @@ enum StrategicMerge {
         if directive == "replace" { return strip(patch) }
         guard case .map = original else { return strip(patch) }
         var result = original
+        // kustomize (kyaml's merge) acts on `$patch` only: `$setElementOrder/…`,
+        // `$retainKeys` and `$deleteFromPrimitiveList/…` are kubectl's server-side directives,
+        // and kustomize keeps them as plain fields. So does this.
         for (key, value) in patchPairs {
-            if key == "$patch" || key.hasPrefix("$setElementOrder/") || key == "$retainKeys" {
-                continue
-            }
-            if key.hasPrefix("$deleteFromPrimitiveList/") {
-                let field = String(key.dropFirst("$deleteFromPrimitiveList/".count))
-                if let items = result[field]?.listItems, let removed = value.listItems {
-                    result[field] = .list(items.filter { !removed.contains($0) })
-                }
-                continue
-            }
+            if key == "$patch" { continue }
             if value.isNull {
                 result[key] = nil
                 continue
@@ -345,7 +352,7 @@ enum StrategicMerge {
             if value["$patch"]?.stringValue == "delete" { return nil }
             return .map(
                 pairs.compactMap { pair in
-                    if pair.0.hasPrefix("$") { return nil }
+                    if pair.0 == "$patch" { return nil }
                     if pair.1.isNull { return nil }
                     return stripAll(pair.1).map { (pair.0, $0) }
                 })
@@ -377,7 +384,12 @@ enum JSONPatch {
         let pathTokens = try tokens(path)
         switch op {
         case "add":
-            try add(operation["value"] ?? .null, at: pathTokens[...], in: &document)
+            do {
+                try add(operation["value"] ?? .null, at: pathTokens[...], in: &document)
+            } catch is MissingParent {
+                throw KustomizeError(
+                    "add operation does not apply: doc is missing path: \"\(path)\": missing value")
+            }
         case "remove":
             do {
                 _ = try remove(at: pathTokens[...], in: &document)
@@ -410,7 +422,13 @@ enum JSONPatch {
             } else {
                 value = try get(fromTokens[...], in: document)
             }
-            try add(value, at: pathTokens[...], in: &document)
+            do {
+                try add(value, at: pathTokens[...], in: &document)
+            } catch is MissingParent {
+                throw KustomizeError(
+                    "\(op) operation does not apply: doc is missing destination path: \(path): "
+                        + "missing value")
+            }
         case "test":
             let actual = try get(pathTokens[...], in: document)
             if actual != (operation["value"] ?? .null) {
@@ -420,6 +438,9 @@ enum JSONPatch {
             throw KustomizeError("unexpected JSON patch kind: \"\(op)\"")
         }
     }
+
+    /// An `add` whose parent is missing; the caller names the whole path.
+    struct MissingParent: Error {}
 
     static func get(_ path: ArraySlice<String>, in value: KValue) throws -> KValue {
         guard let token = path.first else { return value }
@@ -452,11 +473,7 @@ enum JSONPatch {
                 value[token] = newValue
                 return
             }
-            guard var child = value[token] else {
-                throw KustomizeError(
-                    "add operation does not apply: doc is missing path: "
-                        + "\"/\(path.joined(separator: "/"))\": missing value")
-            }
+            guard var child = value[token] else { throw MissingParent() }
             try add(newValue, at: path.dropFirst(), in: &child)
             value[token] = child
         case .list(var items):
