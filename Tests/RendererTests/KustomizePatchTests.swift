@@ -15,9 +15,16 @@ struct KustomizePatchTests {
           labels:
             a: "1"
             b: "2"
+          finalizers: [a, c]
+          ownerReferences:
+          - {apiVersion: v1, kind: X, name: o1, uid: u1}
         spec:
           template:
             spec:
+              imagePullSecrets:
+              - name: i1
+              topologySpreadConstraints:
+              - {topologyKey: zone, maxSkew: 1}
               containers:
               - name: a
                 image: a
@@ -157,6 +164,38 @@ struct KustomizePatchTests {
             """
         ),
         (
+            // Merge keys that depend on where the list is: a pod spec's imagePullSecrets merge,
+            // a ServiceAccount's are replaced; finalizers merge as a set.
+            "schema merge keys",
+            """
+            - patch: |-
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: d
+                  finalizers: [b, a]
+                  ownerReferences:
+                  - {apiVersion: v1, kind: X, name: o2, uid: u2}
+                spec:
+                  template:
+                    spec:
+                      imagePullSecrets:
+                      - name: i2
+                      topologySpreadConstraints:
+                      - topologyKey: host
+            - patch: |-
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata:
+                  name: sa
+                secrets:
+                - name: s2
+                imagePullSecrets:
+                - name: i2
+
+            """
+        ),
+        (
             "delete a resource",
             """
             - patch: |-
@@ -178,7 +217,10 @@ struct KustomizePatchTests {
         let scratch = try ScratchDirectory(prefix: "kustomize-patch")
         try scratch.write("app/d.yaml", Self.deployment)
         try scratch.write(
-            "app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keep\n")
+            "app/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keep\n---\n"
+                + "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\n"
+                + "secrets:\n- name: s1\nimagePullSecrets:\n- name: i1\n")
         try scratch.write(
             "app/kustomization.yaml", "resources:\n- d.yaml\n- cm.yaml\npatches:\n" + patches)
         let kubectl = try ProcessRunner.run(["kubectl", "kustomize", scratch.path("app")])

@@ -253,11 +253,18 @@ struct Patcher {
 
 /// Strategic merge as kustomize applies it, with the Kubernetes merge keys of common lists.
 enum StrategicMerge {
-    static func mergeKey(field: String, items: [KValue]) -> String? {
+    /// The merge key of a list, from the Kubernetes schema kustomize carries; nil for a list
+    /// the patch replaces. `path` is where the list sits, from the object's root.
+    static func mergeKey(field: String, items: [KValue], path: [String]) -> String? {
         switch field {
-        case "containers", "initContainers", "ephemeralContainers", "env", "volumes",
-            "imagePullSecrets", "hostAliases":
-            return field == "hostAliases" ? "ip" : "name"
+        case "containers", "initContainers", "ephemeralContainers", "env", "volumes":
+            return "name"
+        case "hostAliases": return "ip"
+        case "topologySpreadConstraints": return "topologyKey"
+        case "ownerReferences": return path == ["metadata"] ? "uid" : nil
+        // A ServiceAccount's own `imagePullSecrets` is atomic; a pod spec's merges by name.
+        case "imagePullSecrets": return path.isEmpty ? nil : "name"
+        case "secrets": return path.isEmpty ? "name" : nil
         case "volumeMounts": return "mountPath"
         case "volumeDevices": return "devicePath"
         case "ports":
@@ -297,7 +304,7 @@ enum StrategicMerge {
                     result[key] = nil
                 }
             case (.list(let items), .list(let patchItems)):
-                result[key] = .list(mergeList(items, patchItems, field: key))
+                result[key] = .list(mergeList(items, patchItems, field: key, path: path))
             default:
                 if let stripped = stripAll(value) { result[key] = stripped }
             }
@@ -305,7 +312,9 @@ enum StrategicMerge {
         return result
     }
 
-    static func mergeList(_ items: [KValue], _ patchItems: [KValue], field: String) -> [KValue] {
+    static func mergeList(
+        _ items: [KValue], _ patchItems: [KValue], field: String, path: [String]
+    ) -> [KValue] {
         // A `$patch: replace` element: the patch's other elements replace the list.
         let isReplace: (KValue) -> Bool = {
             $0["$patch"]?.stringValue == "replace" && $0.mapPairs?.count == 1
@@ -313,7 +322,13 @@ enum StrategicMerge {
         if patchItems.contains(where: isReplace) {
             return patchItems.filter { !isReplace($0) }.compactMap(stripAll)
         }
-        guard let key = mergeKey(field: field, items: items + patchItems),
+        // `metadata.finalizers` merges as a set of scalars: the patch's first, then the others.
+        if field == "finalizers", path == ["metadata"] {
+            var seen: [KValue] = []
+            for item in patchItems + items where !seen.contains(item) { seen.append(item) }
+            return seen
+        }
+        guard let key = mergeKey(field: field, items: items + patchItems, path: path),
             items.allSatisfy({ $0.mapPairs != nil })
         else {
             return patchItems.compactMap(stripAll)
