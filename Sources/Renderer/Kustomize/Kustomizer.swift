@@ -56,6 +56,8 @@ public struct Kustomizer {
     var visiting: [String] = []
     var vars: [KValue] = []
     var crdReferences: [String: [NameReferences.Reference]] = [:]
+    /// The custom schema an `openapi: {path:}` named; like kustomize's, one for the whole build.
+    var openAPI: OpenAPISchema?
     var restrictToRoot = true
 
     public init(fileSystem: any FileSystem) {
@@ -186,6 +188,10 @@ public struct Kustomizer {
         var resources = base
         try warnDeprecated(kustomization)
         vars += kustomization["vars"]?.listItems ?? []
+        if let schemaPath = kustomization.value(at: ["openapi", "path"])?.scalarText {
+            openAPI = try OpenAPISchema(
+                try readRestricted(schemaPath, root: directory), file: schemaPath)
+        }
         for path in kustomization["crds"]?.listItems?.compactMap(\.scalarText) ?? [] {
             let text = try readRestricted(path, root: directory)
             for (kind, references) in try CRDs.references(text) {

@@ -121,7 +121,9 @@ struct Patcher {
         var patch = patch
         let name = resources[index].name
         patch.setValue(.string(name), at: ["metadata", "name"], create: true)
-        if let merged = StrategicMerge.merge(resources[index].value, patch: patch, path: []) {
+        let merger = StrategicMerge(
+            customRule: kustomizer.openAPI?.listRules(for: resources[index]))
+        if let merged = merger.merge(resources[index].value, patch: patch, path: []) {
             resources[index].value = merged
         } else {
             resources[index].value = .null
@@ -252,7 +254,17 @@ struct Patcher {
 }
 
 /// Strategic merge as kustomize applies it, with the Kubernetes merge keys of common lists.
-enum StrategicMerge {
+struct StrategicMerge {
+    /// How a list merges, from a custom schema (the kustomization's `openapi`), for the
+    /// resource being patched; nil falls back to the Kubernetes schema's rules below.
+    var customRule: ((_ path: [String], _ field: String) -> ListRule?)?
+
+    enum ListRule: Equatable {
+        case mergeKey(String)
+        case mergeScalars
+        case replace
+    }
+
     /// The merge key of a list, from the Kubernetes schema kustomize carries; nil for a list
     /// the patch replaces. `path` is where the list sits, from the object's root.
     static func mergeKey(field: String, items: [KValue], path: [String]) -> String? {
@@ -276,12 +288,12 @@ enum StrategicMerge {
     }
 
     /// Merges `patch` into `original`; nil when the patch deletes it.
-    static func merge(_ original: KValue, patch: KValue, path: [String]) -> KValue? {
+    func merge(_ original: KValue, patch: KValue, path: [String]) -> KValue? {
         guard case .map(let patchPairs) = patch else { return patch }
         let directive = patch["$patch"]?.stringValue
         if directive == "delete" { return nil }
-        if directive == "replace" { return strip(patch) }
-        guard case .map = original else { return strip(patch) }
+        if directive == "replace" { return Self.strip(patch) }
+        guard case .map = original else { return Self.strip(patch) }
         var result = original
         // kustomize (kyaml's merge) acts on `$patch` only: `$setElementOrder/…`,
         // `$retainKeys` and `$deleteFromPrimitiveList/…` are kubectl's server-side directives,
@@ -293,7 +305,7 @@ enum StrategicMerge {
                 continue
             }
             guard let existing = result[key] else {
-                if let stripped = stripAll(value) { result[key] = stripped }
+                if let stripped = Self.stripAll(value) { result[key] = stripped }
                 continue
             }
             switch (existing, value) {
@@ -306,13 +318,13 @@ enum StrategicMerge {
             case (.list(let items), .list(let patchItems)):
                 result[key] = .list(mergeList(items, patchItems, field: key, path: path))
             default:
-                if let stripped = stripAll(value) { result[key] = stripped }
+                if let stripped = Self.stripAll(value) { result[key] = stripped }
             }
         }
         return result
     }
 
-    static func mergeList(
+    func mergeList(
         _ items: [KValue], _ patchItems: [KValue], field: String, path: [String]
     ) -> [KValue] {
         // A `$patch: replace` element: the patch's other elements replace the list.
@@ -320,18 +332,30 @@ enum StrategicMerge {
             $0["$patch"]?.stringValue == "replace" && $0.mapPairs?.count == 1
         }
         if patchItems.contains(where: isReplace) {
-            return patchItems.filter { !isReplace($0) }.compactMap(stripAll)
+            return patchItems.filter { !isReplace($0) }.compactMap(Self.stripAll)
         }
-        // `metadata.finalizers` merges as a set of scalars: the patch's first, then the others.
-        if field == "finalizers", path == ["metadata"] {
+        let rule: ListRule
+        if let custom = customRule?(path, field) {
+            rule = custom
+        } else if field == "finalizers", path == ["metadata"] {
+            // `metadata.finalizers` merges as a set of scalars.
+            rule = .mergeScalars
+        } else {
+            rule =
+                Self.mergeKey(field: field, items: items + patchItems, path: path).map {
+                    .mergeKey($0)
+                } ?? .replace
+        }
+        if rule == .mergeScalars {
+            // The patch's values first, then the others.
             var seen: [KValue] = []
             for item in patchItems + items where !seen.contains(item) { seen.append(item) }
             return seen
         }
-        guard let key = mergeKey(field: field, items: items + patchItems, path: path),
+        guard case .mergeKey(let key) = rule,
             items.allSatisfy({ $0.mapPairs != nil })
         else {
-            return patchItems.compactMap(stripAll)
+            return patchItems.compactMap(Self.stripAll)
         }
         // kustomize lists the patch's elements first, in the patch's order (merged with the
         // originals they name), then the original elements the patch does not name.
@@ -346,10 +370,10 @@ enum StrategicMerge {
             }
             if let position {
                 let original = remaining.remove(at: position)
-                if let merged = merge(original, patch: patchItem, path: [field]) {
+                if let merged = merge(original, patch: patchItem, path: path + [field]) {
                     result.append(merged)
                 }
-            } else if let stripped = stripAll(patchItem) {
+            } else if let stripped = Self.stripAll(patchItem) {
                 result.append(stripped)
             }
         }
