@@ -32,9 +32,7 @@ struct OpenAPISchema {
     }
 
     /// The list rules for one resource, or nil when the schema does not describe its kind.
-    func listRules(for resource: Resource) -> ((_ path: [String], _ field: String)
-        -> StrategicMerge.ListRule?)?
-    {
+    func listRules(for resource: Resource) -> StrategicMerge.RuleLookup? {
         guard let name = kinds["\(resource.group)/\(resource.version)/\(resource.kind)"],
             let root = definitions[name]
         else { return nil }

@@ -257,7 +257,9 @@ struct Patcher {
 struct StrategicMerge {
     /// How a list merges, from a custom schema (the kustomization's `openapi`), for the
     /// resource being patched; nil falls back to the Kubernetes schema's rules below.
-    var customRule: ((_ path: [String], _ field: String) -> ListRule?)?
+    var customRule: RuleLookup?
+
+    typealias RuleLookup = (_ path: [String], _ field: String) -> ListRule?
 
     enum ListRule: Equatable {
         case mergeKey(String)
