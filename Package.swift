@@ -77,6 +77,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: upcoming),
+        // Checks rendered manifests against the practices of serving models on Kubernetes.
+        .target(name: "Linter", dependencies: ["Renderer"], swiftSettings: upcoming),
         .target(
             name: "Promoter",
             dependencies: [
@@ -87,7 +89,7 @@ let package = Package(
             name: "shipml",
             dependencies: [
                 "ShipModel", "ShipFiles", "Builder", "Registry", "Validator", "Renderer",
-                "Promoter", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Linter", "Promoter", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Rainbow", package: "Rainbow"),
             ],
             swiftSettings: upcoming),
@@ -117,6 +119,8 @@ let package = Package(
         .testTarget(
             name: "RendererTests", dependencies: ["Renderer", "ShipMLTestSupport"],
             swiftSettings: upcoming),
+        .testTarget(
+            name: "LinterTests", dependencies: ["Linter", "Renderer"], swiftSettings: upcoming),
         .testTarget(
             name: "PromoterTests", dependencies: ["Promoter", "ShipMLTestSupport"],
             swiftSettings: upcoming),

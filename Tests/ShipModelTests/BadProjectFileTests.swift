@@ -184,6 +184,17 @@ let badInputs: [BadInput] = [
         line: 8, column: 19, path: "environments[0].gates.soak",
         message: "the first environment has none"),
     BadInput(
+        name: "lint severity that is not one",
+        yaml: minimal + "lint:\n  severity: {probes: fatal}\n",
+        line: 9, column: 22, path: "lint.severity.probes",
+        message: "expected one of \"off\", \"info\", \"warning\", \"error\""),
+    BadInput(
+        name: "production that is not a boolean",
+        yaml: minimal.replacingOccurrences(
+            of: "  - name: dev\n", with: "  - name: dev\n    production: maybe\n"),
+        line: 8, column: 17, path: "environments[0].production",
+        message: "expected true or false"),
+    BadInput(
         name: "policy without thresholds", yaml: withModelEvaluation("  thresholds: []\n"),
         line: 10,
         column: 15, path: "evaluation.thresholds",

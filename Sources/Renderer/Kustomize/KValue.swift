@@ -161,7 +161,7 @@ public indirect enum KValue: Equatable, Sendable {
 
 extension KValue {
     /// Reads every document of a YAML stream; empty documents are dropped.
-    static func documents(_ text: String) throws -> [KValue] {
+    public static func documents(_ text: String) throws -> [KValue] {
         var values: [KValue] = []
         var sequence = try Yams.compose_all(yaml: text)
         while let node = sequence.next() {

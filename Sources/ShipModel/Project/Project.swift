@@ -10,6 +10,8 @@ public struct Project: Sendable, Equatable, Encodable {
     public var deploy: DeploySpec?
     public var environments: [EnvironmentSpec]
     public var state: StateSpec
+    /// `shipml lint`'s severities for every environment.
+    public var lint: LintSpec = LintSpec()
 
     /// The `apiVersion` this build of shipml reads.
     public static let currentAPIVersion = "shipml/v1"
@@ -140,6 +142,30 @@ public struct EnvironmentSpec: Sendable, Equatable, Encodable {
     public var values: ConfigValue?
     /// The overlay directory rendered for this environment (Kustomize only).
     public var overlay: String?
+    /// A production environment: `shipml lint` weighs replicas, disruption budgets and image
+    /// digests more. Defaults to true for an environment named `prod`, `production` or
+    /// starting with `prod-`.
+    public var production: Bool = false
+    /// `shipml lint` severities for this environment, over the project's `lint.severity`.
+    public var lint: [String: LintLevel] = [:]
+
+    /// Whether a name reads as production.
+    public static func looksLikeProduction(_ name: String) -> Bool {
+        name == "prod" || name == "production" || name.hasPrefix("prod-")
+    }
+}
+
+/// `lint:` in `shipml.yaml`.
+public struct LintSpec: Sendable, Equatable, Encodable {
+    /// Severities by rule id (`requests`, `image-digest`, ...), for every environment.
+    public var severity: [String: LintLevel] = [:]
+
+    public init(severity: [String: LintLevel] = [:]) { self.severity = severity }
+}
+
+/// A lint rule's severity as `shipml.yaml` sets it.
+public enum LintLevel: String, Sendable, Equatable, CaseIterable, Encodable {
+    case off, info, warning, error
 }
 
 /// What must hold before a release enters an environment.

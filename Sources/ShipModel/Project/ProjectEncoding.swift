@@ -112,6 +112,8 @@ extension EnvironmentSpec {
         if !valuesFiles.isEmpty { try container.encode(valuesFiles, forKey: Key("valuesFiles")) }
         try container.encodeIfPresent(values, forKey: Key("values"))
         try container.encodeIfPresent(overlay, forKey: Key("overlay"))
+        try container.encode(production, forKey: Key("production"))
+        if !lint.isEmpty { try container.encode(lint, forKey: Key("lint")) }
     }
 }
 

@@ -90,14 +90,18 @@ struct ProjectReader {
         let environmentsField = map.required("environments", "the ordered promotion stages")
         let environments = environmentsField.flatMap(readEnvironments)
         let state = readState(map.optional("state"))
+        let lintField = map.optional("lint")
+        let lint = lintField.flatMap(readLint)
         map.rejectUnknownKeys()
 
         guard let apiVersion, let model, let image, let environments, let state,
             let environmentsField
         else { return nil }
+        if lintField != nil, lint == nil { return nil }
         let project = Project(
             apiVersion: apiVersion, model: model, evaluation: evaluation, image: image,
-            deploy: deploy, environments: environments, state: state)
+            deploy: deploy, environments: environments, state: state,
+            lint: lint ?? LintSpec())
         checkAcross(project, map: map, environmentsField: environmentsField)
         return project
     }
@@ -551,7 +555,13 @@ struct ProjectReader {
         let valuesFiles = map.optional("valuesFiles").flatMap { $0.stringList("a values file") }
         let values = map.optional("values").flatMap(readValues)
         let overlay = map.optional("overlay").flatMap(readPath)
+        let productionField = map.optional("production")
+        let production = productionField.flatMap { $0.bool() }
+        let lintField = map.optional("lint")
+        let lint = lintField.flatMap(readLintLevels)
         map.rejectUnknownKeys()
+        if productionField != nil, production == nil { return nil }
+        if lintField != nil, lint == nil { return nil }
 
         guard let name, let gates else { return nil }
         if namespaceField != nil, namespace == nil { return nil }
@@ -569,7 +579,32 @@ struct ProjectReader {
         return EnvironmentSpec(
             name: name, namespace: namespace, from: sources, gates: gates,
             valuesFiles: valuesFiles ?? [],
-            values: values, overlay: overlay)
+            values: values, overlay: overlay,
+            production: production ?? EnvironmentSpec.looksLikeProduction(name),
+            lint: lint ?? [:])
+    }
+
+    // MARK: lint
+
+    func readLint(_ field: Field) -> LintSpec? {
+        guard let map = MapReader(field, expecting: "a mapping with severity") else { return nil }
+        let severityField = map.optional("severity")
+        let severity = severityField.flatMap(readLintLevels)
+        map.rejectUnknownKeys()
+        if severityField != nil, severity == nil { return nil }
+        return LintSpec(severity: severity ?? [:])
+    }
+
+    /// Rule ids to severities. The ids are checked by `shipml lint`, which knows the rules.
+    func readLintLevels(_ field: Field) -> [String: LintLevel]? {
+        guard let map = MapReader(field, expecting: "a mapping of lint rule ids to severities")
+        else { return nil }
+        var result: [String: LintLevel] = [:]
+        var ok = true
+        for (key, value) in map.allPairs {
+            if let level = value.oneOf(LintLevel.self) { result[key] = level } else { ok = false }
+        }
+        return ok ? result : nil
     }
 
     func readGates(_ field: Field) -> Gates? {

@@ -1,0 +1,80 @@
+import Renderer
+
+/// A manifest that runs pods, with its pod spec found where its kind keeps it.
+struct Workload {
+    var manifest: Manifest
+    /// The path of the pod spec: `spec.template.spec` for a Deployment.
+    var podPath: [String]
+    var pod: KValue
+
+    static let podPaths: [String: [String]] = [
+        "Pod": ["spec"],
+        "Deployment": ["spec", "template", "spec"],
+        "StatefulSet": ["spec", "template", "spec"],
+        "DaemonSet": ["spec", "template", "spec"],
+        "ReplicaSet": ["spec", "template", "spec"],
+        "Job": ["spec", "template", "spec"],
+        "CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
+    ]
+
+    init?(_ manifest: Manifest) {
+        guard let path = Self.podPaths[manifest.kind],
+            let pod = manifest.value.value(at: path), pod.mapPairs != nil
+        else { return nil }
+        self.manifest = manifest
+        self.podPath = path
+        self.pod = pod
+    }
+
+    /// Runs until stopped (not a Job): probes, replicas and disruption budgets matter.
+    var isLongRunning: Bool { !["Job", "CronJob"].contains(manifest.kind) }
+    /// Scaled by replicas: an autoscaler and a disruption budget apply.
+    var isReplicated: Bool { ["Deployment", "StatefulSet", "ReplicaSet"].contains(manifest.kind) }
+
+    /// Each container with the field path that names it.
+    var containers: [(field: String, value: KValue)] {
+        var result: [(String, KValue)] = []
+        for group in ["initContainers", "containers"] {
+            for container in pod[group]?.listItems ?? [] {
+                let name = container["name"]?.scalarText ?? "?"
+                result.append(("\(podField).\(group)[name=\(name)]", container))
+            }
+        }
+        return result
+    }
+
+    /// The main containers only (init containers finish before serving).
+    var servingContainers: [(field: String, value: KValue)] {
+        containers.filter { $0.field.contains(".containers[") }
+    }
+
+    var podField: String { podPath.joined(separator: ".") }
+
+    /// The pod template's labels (a Pod's own labels).
+    var podLabels: [(String, String)] {
+        let path =
+            manifest.kind == "Pod"
+            ? ["metadata", "labels"] : Array(podPath.dropLast()) + ["metadata", "labels"]
+        return (manifest.value.value(at: path)?.mapPairs ?? []).compactMap { key, value in
+            value.scalarText.map { (key, $0) }
+        }
+    }
+
+    /// The extended resources the pod asks for that are GPUs.
+    var gpuResources: [String] {
+        var names: [String] = []
+        for (_, container) in containers {
+            for section in ["requests", "limits"] {
+                for (key, _) in container.value(at: ["resources", section])?.mapPairs ?? []
+                where Self.isGPU(key) && !names.contains(key) {
+                    names.append(key)
+                }
+            }
+        }
+        return names
+    }
+
+    static func isGPU(_ resource: String) -> Bool {
+        resource.hasSuffix("/gpu") || resource.hasPrefix("nvidia.com/mig-")
+    }
+}

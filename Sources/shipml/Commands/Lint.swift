@@ -1,0 +1,176 @@
+import ArgumentParser
+import Foundation
+import Linter
+import Renderer
+import ShipFiles
+import ShipModel
+
+/// `shipml lint`: check rendered manifests against the practices of serving models.
+struct Lint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check Kubernetes manifests against the practices of serving models.",
+        discussion: """
+            Reads manifests from files (a YAML stream, as `helm template` or `kubectl kustomize`
+            prints it; `-` is standard input) or renders a kustomization directory, and reports
+            each finding with the object, the field and the fix. Rules: \(Linter.ruleIDs.joined(separator: ", ")).
+
+            --env ENV takes the environment's weights from shipml.yaml: in a production
+            environment (production: true, or a name like prod) a single replica, a missing
+            PodDisruptionBudget and images named by tag are errors. lint.severity and each
+            environment's lint map set a rule to error, warning, info or off.
+
+            Exit codes: 0 no error-level finding; 1 at least one; 2 bad input.
+
+            Examples:
+              shipml lint rendered.yaml
+              kubectl kustomize deploy/overlays/prod | shipml lint - --production
+              shipml lint deploy/overlays/prod --env prod --json
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Manifest files, `-` for standard input, or kustomization directories.")
+    var paths: [String] = []
+
+    @Option(help: "Weigh findings as this environment of shipml.yaml does.")
+    var env: String?
+
+    @Flag(help: "Weigh findings as in production (without --env).")
+    var production = false
+
+    @Option(
+        name: .customLong("severity"),
+        help: ArgumentHelp(
+            "Set a rule's severity: RULE=error|warning|info|off (repeatable).",
+            valueName: "rule=level"))
+    var severityOverrides: [String] = []
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("name at least one file or directory") }
+    }
+
+    func run() throws {
+        Console.configure(global)
+        let options = try lintOptions()
+        var manifests: [Manifest] = []
+        for path in paths { manifests += try read(path) }
+        let findings = Linter.lint(manifests, options: options)
+        report(findings, objects: manifests.count)
+        if findings.contains(where: { $0.severity == .error }) {
+            throw CommandFailure.silent(.checkFailed)
+        }
+    }
+
+    func lintOptions() throws -> Linter.Options {
+        var options = Linter.Options(production: production)
+        if let env {
+            let loaded: LoadedProject
+            do {
+                loaded = try ProjectLoader.load(global.config, fileSystem: LocalFileSystem())
+            } catch let error as ProjectFileError {
+                Console.report(error.diagnostics)
+                throw CommandFailure.silent(.badInput)
+            }
+            guard let environment = loaded.project.environment(named: env) else {
+                let names = loaded.project.environments.map(\.name)
+                throw CommandFailure.badInput(
+                    "\(global.config): no environment \"\(env)\" (there are \(names.joined(separator: ", ")))"
+                )
+            }
+            options.production = production || environment.production
+            let levels = loaded.project.lint.severity.merging(environment.lint) { $1 }
+            for (rule, level) in levels {
+                try checkRule(rule, from: "\(global.config): lint")
+                options.severities[rule] = Severity(rawValue: level.rawValue)
+            }
+        }
+        for text in severityOverrides {
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let level = Severity(rawValue: parts[1]) else {
+                throw CommandFailure.badInput(
+                    "--severity \(text): expected RULE=error, RULE=warning, RULE=info or RULE=off")
+            }
+            try checkRule(parts[0], from: "--severity")
+            options.severities[parts[0]] = level
+        }
+        return options
+    }
+
+    func checkRule(_ rule: String, from place: String) throws {
+        guard Linter.ruleIDs.contains(rule) else {
+            throw CommandFailure.badInput(
+                "\(place): no lint rule \"\(rule)\"\(Suggestions.hint(for: rule, in: Linter.ruleIDs)); the rules are \(Linter.ruleIDs.joined(separator: ", "))"
+            )
+        }
+    }
+
+    func read(_ path: String) throws -> [Manifest] {
+        let fileSystem = LocalFileSystem()
+        if path != "-", fileSystem.isDirectory(path) {
+            let source: RenderSource
+            do {
+                source = try RenderSource.detect(path, fileSystem: fileSystem)
+            } catch {
+                throw CommandFailure.badInput("\(error)")
+            }
+            guard case .kustomization(let root, _) = source else {
+                throw CommandFailure.badInput(
+                    "\(path): render the chart first (shipml render \(path) > rendered.yaml) and lint that file"
+                )
+            }
+            let absolute =
+                root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
+            do {
+                let output = try Kustomizer.build(absolute, fileSystem: fileSystem)
+                return output.resources.map { Manifest($0, source: path) }
+            } catch {
+                throw CommandFailure.badInput("\(error)")
+            }
+        }
+        let text: String
+        if path == "-" {
+            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        } else {
+            do {
+                text = try fileSystem.readText(at: path)
+            } catch {
+                throw CommandFailure.badInput("\(error)")
+            }
+        }
+        do {
+            return try Manifest.parseStream(text, file: path == "-" ? "<stdin>" : path)
+        } catch {
+            throw CommandFailure.badInput("\(error)")
+        }
+    }
+
+    func report(_ findings: [Finding], objects: Int) {
+        let counts = Dictionary(grouping: findings, by: \.severity).mapValues(\.count)
+        if global.json {
+            struct Output: Encodable {
+                var objects: Int
+                var errors: Int
+                var warnings: Int
+                var infos: Int
+                var findings: [Finding]
+            }
+            Console.data(
+                JSONOutput.encode(
+                    Output(
+                        objects: objects, errors: counts[.error] ?? 0,
+                        warnings: counts[.warning] ?? 0, infos: counts[.info] ?? 0,
+                        findings: findings)))
+            return
+        }
+        for finding in findings {
+            let source = finding.source.map { "  (\($0))" } ?? ""
+            Console.output(
+                "\(finding.severity.rawValue)[\(finding.rule)] \(finding.resource) \(finding.field): \(finding.message)\(source)\n  fix: \(finding.fix)"
+            )
+        }
+        Console.output(
+            "\(objects) object\(objects == 1 ? "" : "s"): \(counts[.error] ?? 0) errors, \(counts[.warning] ?? 0) warnings, \(counts[.info] ?? 0) infos"
+        )
+    }
+}
