@@ -188,7 +188,7 @@ extension Rule {
         id: "replicas", summary: "production workloads run at least two replicas",
         severity: .off, productionSeverity: .error
     ) { workloads, all in
-        workloads.filter(\.isReplicated).compactMap { workload in
+        workloads.filter { $0.isReplicated && !$0.isCanary }.compactMap { workload in
             let hpa = autoscalers(all).first { scales($0, workload) }
             let count: Int
             if let hpa {
@@ -244,7 +244,7 @@ extension Rule {
         id: "hpa", summary: "serving workloads scale with a HorizontalPodAutoscaler",
         severity: .info, productionSeverity: .warning
     ) { workloads, all in
-        workloads.filter(\.isReplicated).compactMap { workload in
+        workloads.filter { $0.isReplicated && !$0.isCanary }.compactMap { workload in
             guard !autoscalers(all).contains(where: { scales($0, workload) }) else { return nil }
             return Draft(
                 manifest: workload.manifest, field: "spec.replicas",

@@ -43,9 +43,26 @@ struct Workload {
         return result
     }
 
-    /// The main containers only (init containers finish before serving).
+    /// The containers that serve: main containers (init containers finish first) that
+    /// declare ports, or the only main container. A sidecar without ports (a modelcar, a log
+    /// shipper) is not probed.
     var servingContainers: [(field: String, value: KValue)] {
-        containers.filter { $0.field.contains(".containers[") }
+        let main = containers.filter { $0.field.contains(".containers[") }
+        guard main.count > 1 else { return main }
+        return main.filter { !($0.value["ports"]?.listItems ?? []).isEmpty }
+    }
+
+    /// A canary track (`app.kubernetes.io/track: canary` or `track: canary`): it runs few
+    /// replicas on purpose and scales with its stable twin, so replicas and autoscaling are
+    /// not asked of it.
+    var isCanary: Bool {
+        let labels =
+            (manifest.value.value(at: ["metadata", "labels"])?.mapPairs ?? []).compactMap {
+                key, value in value.scalarText.map { (key, $0) }
+            } + podLabels
+        return labels.contains {
+            ($0.0 == "app.kubernetes.io/track" || $0.0 == "track") && $0.1 == "canary"
+        }
     }
 
     var podField: String { podPath.joined(separator: ".") }

@@ -185,6 +185,45 @@ struct LinterTests {
         #expect(configured.map(\.severity) == [.warning])
     }
 
+    @Test func sidecarsWithoutPortsAndCanariesAreNotAskedToServe() throws {
+        let sidecar = goodRelease.replacingOccurrences(
+            of: "      containers:\n",
+            with: "      containers:\n      - name: modelcar\n        image: m@sha256:abc\n"
+                + "        resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {memory: 64Mi}}\n"
+        ).replacingOccurrences(
+            of: "        readinessProbe:",
+            with: "        ports: [{containerPort: 8080}]\n        readinessProbe:")
+        #expect(try lint(sidecar).isEmpty)
+        let canary =
+            goodRelease + """
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: sentiment-canary
+                  namespace: ml
+                  labels: {app.kubernetes.io/track: canary}
+                spec:
+                  replicas: 1
+                  template:
+                    metadata:
+                      labels: {app: sentiment, app.kubernetes.io/track: canary}
+                    spec:
+                      nodeSelector: {nvidia.com/gpu.present: "true"}
+                      tolerations: [{key: nvidia.com/gpu, operator: Exists}]
+                      containers:
+                      - name: server
+                        image: server@sha256:abc
+                        resources: {requests: {cpu: "2", memory: 8Gi}, limits: {memory: 8Gi}}
+                        readinessProbe: {httpGet: {path: /ready, port: 8080}}
+                        livenessProbe: {httpGet: {path: /live, port: 8080}}
+                        startupProbe: {httpGet: {path: /ready, port: 8080}}
+
+                """
+        let findings = try lint(canary)
+        #expect(findings.isEmpty, "\(findings.map { "\($0.rule) \($0.resource)" })")
+    }
+
     @Test func jobsNeedNoProbesOrReplicas() throws {
         let job = """
             apiVersion: batch/v1
