@@ -36,6 +36,52 @@ struct TemplatesTests {
         #expect(report["warnings"] as? Int == 0)
     }
 
+    /// Every file under templates/, walked in order.
+    static func templateFiles(under folder: String) throws -> [String] {
+        let base = templates + "/" + folder
+        guard let walker = FileManager.default.enumerator(atPath: base) else { return [] }
+        var files: [String] = []
+        while let path = walker.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: base + "/" + path, isDirectory: &isDirectory),
+                !isDirectory.boolValue
+            {
+                files.append(path)
+            }
+        }
+        return files.sorted()
+    }
+
+    /// `shipml init` writes the templates the binary carries; they must be today's templates/
+    /// (scripts/embed-templates regenerates them), and the project it writes must check.
+    @Test(arguments: [
+        ("chart", "model-serving", "deploy/chart"),
+        ("kustomize", "kustomize", "deploy/kustomize"),
+    ])
+    func initWritesTheCurrentTemplatesAndAProjectThatChecks(
+        deploy: String, folder: String, target: String
+    ) throws {
+        let scratch = try ScratchDirectory()
+        let initialise = try ShipMLExecutable.run(
+            ["init", "project", "--name", "demo", "--deploy", deploy], in: scratch.path)
+        #expect(initialise.status == 0, "\(initialise.stderr)")
+        let files = try Self.templateFiles(under: folder)
+        #expect(files.count > 3)
+        for file in files {
+            var expected = try String(
+                contentsOfFile: Self.templates + "/" + folder + "/" + file, encoding: .utf8)
+            for environment in ["dev", "staging", "prod"] {
+                expected = expected.replacingOccurrences(
+                    of: "namespace: ml-\(environment)\n", with: "namespace: demo-\(environment)\n")
+            }
+            let written = try? String(
+                contentsOfFile: scratch.path("project/\(target)/\(file)"), encoding: .utf8)
+            #expect(written == expected, "\(file) differs: run scripts/embed-templates")
+        }
+        let check = try ShipMLExecutable.run(["config", "check"], in: scratch.path("project"))
+        #expect(check.status == 0, "\(check.stderr)")
+    }
+
     /// Renders the chart with Helm's Go engine (helm-python-sdk), as `helm template` would.
     static func helmRender(values: String?) throws -> ProcessResult {
         let script = """
