@@ -73,6 +73,24 @@ struct KustomizeErrorTests {
             "app"
         ),
         (
+            "patch file that is missing",
+            [
+                "app/kustomization.yaml": "resources:\n- cm.yaml\npatches:\n- path: nope.yaml\n",
+                "app/cm.yaml": configMap,
+            ],
+            "app"
+        ),
+        (
+            "patch file outside the root",
+            [
+                "p.yaml": "x: 1\n",
+                "app/kustomization.yaml": "resources:\n- cm.yaml\npatches:\n- target:\n"
+                    + "    kind: ConfigMap\n  path: ../p.yaml\n",
+                "app/cm.yaml": configMap,
+            ],
+            "app"
+        ),
+        (
             "JSON patch add under a missing parent",
             [
                 "app/kustomization.yaml": "resources:\n- cm.yaml\npatches:\n- path: p.yaml\n"
@@ -110,6 +128,14 @@ struct KustomizeErrorTests {
         guard let message, ProcessRunner.which("kubectl") != nil else { return }
         let kubectl = try ProcessRunner.run(["kubectl", "kustomize", path])
         #expect(!kubectl.succeeded)
+        // kubectl prints a multi-line message as `err=<` then each line after a tab, then ` >`.
+        if let start = kubectl.stderr.range(of: "err=<\n") {
+            let lines = kubectl.stderr[start.upperBound...].split(
+                separator: "\n", omittingEmptySubsequences: false)
+            let body = lines.prefix { !$0.hasPrefix(" >") }.map { $0.dropFirst() }
+            #expect(message == body.joined(separator: "\n"), "\(label)")
+            return
+        }
         // kubectl prints `... "command failed" err="<message>"` with quotes escaped.
         guard let range = kubectl.stderr.range(of: "err=\"") else {
             Issue.record("\(label): kubectl said \(kubectl.stderr)")

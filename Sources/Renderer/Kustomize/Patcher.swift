@@ -13,7 +13,16 @@ struct Patcher {
     func applyPatch(_ entry: KValue, to resources: inout [Resource]) throws {
         var text: String
         if let path = entry["path"]?.scalarText {
-            text = try load(path)
+            do {
+                text = try load(path)
+            } catch let error as KustomizeError {
+                // kustomize's words: the entry as YAML, then why its file cannot be read.
+                throw KustomizeError(
+                    "trouble configuring builtin PatchTransformer with config: `\n"
+                        + YAMLWriter.document(entry)
+                        + "`: failed to get the patch file from path(\(path)): \(error.description)"
+                )
+            }
         } else if let inline = entry["patch"]?.scalarText {
             text = inline
         } else {
