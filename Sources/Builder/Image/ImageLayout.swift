@@ -71,8 +71,9 @@ public final class ImageLayout: Sendable {
                     throw LayoutError(
                         path: root, reason: "exists, is not empty and is not an OCI image layout")
                 }
+                // The marker and index.json come before blobs/: a build killed in between
+                // leaves a layout a reader takes for an empty one, never a half-made one.
                 do {
-                    try fileSystem.createDirectory(at: joinPath(root, "blobs/sha256"))
                     try fileSystem.writeText(at: marker, "{\"imageLayoutVersion\":\"1.0.0\"}")
                 } catch let error as FileSystemError {
                     throw LayoutError(path: error.path, reason: error.reason)

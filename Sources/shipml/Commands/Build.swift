@@ -69,8 +69,24 @@ struct Build: ParsableCommand {
     @Flag(help: "Show a progress line even when standard error is not a terminal.")
     var progress = false
 
+    /// What a build made, for `shipml release`.
+    struct Outcome {
+        var result: BuildResult
+        /// `oci:PATH:TAG` or `HOST/REPO:TAG`; nil for a dry run.
+        var reference: String?
+        /// The manifest by digest: `oci:PATH@sha256:…` or `HOST/REPO@sha256:…`.
+        var pinned: String?
+        var seconds: Double
+    }
+
     func run() throws {
         Console.configure(global)
+        let outcome = try perform()
+        report(outcome)
+    }
+
+    /// Builds (and pushes), printing only progress and warnings.
+    func perform() throws -> Outcome {
         let fileSystem = LocalFileSystem()
         let loaded: LoadedProject?
         if fileSystem.isFile(global.config) {
@@ -215,7 +231,21 @@ struct Build: ParsableCommand {
             throw CommandFailure.environment("\(error)")
         }
         let seconds = Date().timeIntervalSince(started)
-        report(result, reference: destination, tag: tag, seconds: seconds)
+        let name: String?
+        let pinned: String?
+        switch destination {
+        case .layout(let path, _)?:
+            name = tag.map { "oci:\(path):\($0)" } ?? "oci:\(path)"
+            pinned = "oci:\(path)@\(result.manifestDescriptor.digest)"
+        case .registry(let remote)?:
+            name = "\(remote.host)/\(remote.repository)" + (tag.map { ":\($0)" } ?? "")
+            pinned = "\(remote.host)/\(remote.repository)@\(result.manifestDescriptor.digest)"
+        default:
+            (name, pinned) = (nil, nil)
+        }
+        return Outcome(
+            result: result, reference: dryRun ? nil : name, pinned: dryRun ? nil : pinned,
+            seconds: seconds)
     }
 
     /// Pushes what the first pass computed: the config and manifest from memory, base layers
@@ -276,16 +306,10 @@ struct Build: ParsableCommand {
         }
     }
 
-    private func report(
-        _ result: BuildResult, reference: ImageReference?, tag: String?, seconds: Double
-    ) {
-        let name: String?
-        switch reference {
-        case .layout(let path, _)?: name = tag.map { "oci:\(path):\($0)" } ?? "oci:\(path)"
-        case .registry(let remote)?:
-            name = "\(remote.host)/\(remote.repository)" + (tag.map { ":\($0)" } ?? "")
-        default: name = nil
-        }
+    private func report(_ outcome: Outcome) {
+        let result = outcome.result
+        let name = outcome.reference
+        let seconds = outcome.seconds
         if global.json {
             struct Report: Encodable {
                 var reference: String?
