@@ -134,31 +134,54 @@ extension GitRepository {
     ///   - limit: At most this many commits; all when `nil`.
     /// - Throws: ``GitError`` when `from` is not a commit or history cannot be read.
     public func log(from start: ObjectID, limit: Int? = nil) throws -> [CommitInfo] {
-        if let limit, limit <= 0 { return [] }
+        var commits: [CommitInfo] = []
+        try walk(from: start, topological: true) { commit in
+            if let limit, commits.count >= limit { return false }
+            commits.append(commit)
+            return limit.map { commits.count < $0 } ?? true
+        }
+        return commits
+    }
+
+    /// Walks the history reachable from a commit, newest first, reading each commit only
+    /// when `body` asks for the next one: a search that stops early reads only what it saw.
+    /// - Parameters:
+    ///   - start: The commit to start at.
+    ///   - topological: Whether parents always come after all their children, ties by time;
+    ///     that makes libgit2 read the whole history before the first commit, so searches
+    ///     leave it off and get libgit2's unsorted order (children before parents on the
+    ///     linear history shipml writes).
+    ///   - body: Called with each commit; returns whether to go on.
+    /// - Throws: ``GitError`` when `start` is not a commit or history cannot be read; what
+    ///   `body` throws.
+    public func walk(
+        from start: ObjectID, topological: Bool = false, _ body: (CommitInfo) throws -> Bool
+    ) throws {
         let walk = try handle.withPointer { repo in
             try Handle<RevwalkObject>.make("cannot walk history from \(start.short)") {
                 git_revwalk_new(&$0, repo)
             }
         }
-        let ids = try walk.withPointer { walk throws(GitError) in
+        try walk.withPointer { walk throws(GitError) in
+            let sorting =
+                topological
+                ? GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue : GIT_SORT_NONE.rawValue
             try check(
-                git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue),
+                git_revwalk_sorting(walk, sorting),
                 "cannot walk history from \(start.short)")
             var oid = start.gitOID
             try check(git_revwalk_push(walk, &oid), "cannot walk history from \(start.short)")
-            var ids: [ObjectID] = []
-            while limit.map({ ids.count < $0 }) ?? true {
-                let code = git_revwalk_next(&oid, walk)
-                if code == GIT_ITEROVER.rawValue {
-                    git_error_clear()
-                    break
-                }
-                try check(code, "cannot walk history from \(start.short)")
-                ids.append(ObjectID(oid))
-            }
-            return ids
         }
-        return try ids.map { try commit($0) }
+        while true {
+            var oid = git_oid()
+            let code = walk.withPointer { git_revwalk_next(&oid, $0) }
+            if code == GIT_ITEROVER.rawValue {
+                git_error_clear()
+                return
+            }
+            try check(code, "cannot walk history from \(start.short)")
+            guard try body(try commit(ObjectID(oid))) else { return }
+        }
     }
 
     // MARK: - Helpers shared with writing

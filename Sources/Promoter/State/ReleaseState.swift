@@ -41,18 +41,21 @@ public struct ReleaseState {
     }
 
     /// Promotions, newest first, optionally of one environment and model, at most `limit`.
-    /// Commits that are not promotions are skipped.
-    public func history(environment: String? = nil, model: String? = nil, limit: Int? = nil)
-        throws -> [Promotion]
-    {
-        guard let tip = try repository.tip() else { return [] }
+    /// Commits that are not promotions are skipped; the walk stops at the `limit`th match.
+    /// - Parameter start: The commit to start from; the branch's tip when nil.
+    public func history(
+        environment: String? = nil, model: String? = nil, limit: Int? = nil,
+        from start: String? = nil
+    ) throws -> [Promotion] {
+        guard let tip = try start ?? repository.tip() else { return [] }
         var found: [Promotion] = []
-        for commit in try repository.log(from: tip, limit: nil) {
-            guard let message = PromotionMessage.parse(commit.message) else { continue }
-            if let environment, message.environment != environment { continue }
-            if let model, message.model != model { continue }
+        if let limit, limit <= 0 { return [] }
+        try repository.walk(from: tip) { commit in
+            guard let message = PromotionMessage.parse(commit.message) else { return true }
+            if let environment, message.environment != environment { return true }
+            if let model, message.model != model { return true }
             found.append(Promotion(commit: commit.id, message: message, author: commit.author))
-            if let limit, found.count >= limit { break }
+            return limit.map { found.count < $0 } ?? true
         }
         return found
     }

@@ -27,6 +27,9 @@ public protocol StateRepository: AnyObject {
     ) throws -> String
     /// Commits from `start` back, newest first, at most `limit`.
     func log(from start: String, limit: Int?) throws -> [StateCommit]
+    /// Commits from `start` back, newest first, each read only when `body` asks for it by
+    /// returning true.
+    func walk(from start: String, _ body: (StateCommit) throws -> Bool) throws
 }
 
 /// The branch moved under a writer: fetch, re-apply, try again.
@@ -84,11 +87,17 @@ public final class GitStateRepository: StateRepository {
     }
 
     public func log(from start: String, limit: Int?) throws -> [StateCommit] {
-        try repository.log(from: ObjectID(start), limit: limit).map {
-            StateCommit(
-                id: $0.id.description, parents: $0.parents.map(\.description),
-                message: $0.message, author: $0.author)
-        }
+        try repository.log(from: ObjectID(start), limit: limit).map(Self.stateCommit)
+    }
+
+    public func walk(from start: String, _ body: (StateCommit) throws -> Bool) throws {
+        try repository.walk(from: ObjectID(start)) { try body(Self.stateCommit($0)) }
+    }
+
+    private static func stateCommit(_ commit: CommitInfo) -> StateCommit {
+        StateCommit(
+            id: commit.id.description, parents: commit.parents.map(\.description),
+            message: commit.message, author: commit.author)
     }
 }
 
@@ -139,11 +148,18 @@ public final class InMemoryStateRepository: StateRepository {
 
     public func log(from start: String, limit: Int?) throws -> [StateCommit] {
         var result: [StateCommit] = []
-        var next: String? = start
-        while let id = next, let commit = commits[id], limit.map({ result.count < $0 }) ?? true {
-            result.append(commit.record)
-            next = commit.record.parents.first
+        try walk(from: start) { commit in
+            guard limit.map({ result.count < $0 }) ?? true else { return false }
+            result.append(commit)
+            return true
         }
         return result
+    }
+
+    public func walk(from start: String, _ body: (StateCommit) throws -> Bool) throws {
+        var next: String? = start
+        while let id = next, let commit = commits[id], try body(commit.record) {
+            next = commit.record.parents.first
+        }
     }
 }
