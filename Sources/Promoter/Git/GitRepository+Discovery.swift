@@ -43,4 +43,25 @@ extension GitRepository {
         guard at < slash else { return url }
         return String(url[..<scheme.upperBound]) + String(url[url.index(after: at)...])
     }
+
+    /// A value of the user's git configuration (global, XDG and system files, as `git config
+    /// --get` reads outside a repository), e.g. `user.name`; nil when it is not set.
+    public static func userConfigValue(_ key: String) -> String? {
+        guard (try? LibGit2.ensureInitialized()) != nil else { return nil }
+        var raw: OpaquePointer?
+        guard git_config_open_default(&raw) == 0, let raw else {
+            git_error_clear()
+            return nil
+        }
+        return Handle<ConfigObject>(owning: raw).withPointer { config -> String? in
+            var buffer = git_buf()
+            defer { git_buf_dispose(&buffer) }
+            guard git_config_get_string_buf(&buffer, config, key) == 0, let text = buffer.ptr
+            else {
+                git_error_clear()
+                return nil
+            }
+            return String(cString: text)
+        }
+    }
 }

@@ -15,10 +15,13 @@ extension GitRepository {
     ///   lose remote commits; ``GitError`` naming each rejected reference and the remote's
     ///   reason when the remote refuses an update; ``GitError`` when the remote cannot be
     ///   reached.
-    public func push(to url: String, refspecs: [String]) throws {
-        let what = "cannot push \(refspecs.joined(separator: ", ")) to \(url)"
+    public func push(
+        to url: String, refspecs: [String], credentials: RemoteCredentials? = nil
+    ) throws {
+        let what =
+            "cannot push \(refspecs.joined(separator: ", ")) to \(Self.withoutCredentials(url))"
         let remote = try anonymousRemote(url, what)
-        let outcome = PushOutcome()
+        let outcome = PushOutcome(credentials: credentials)
         var options = git_push_options()
         try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), what)
         // A C function pointer cannot capture context: the closure below captures nothing and
@@ -31,6 +34,7 @@ extension GitRepository {
             outcome.rejections.append("\(name) (\(String(cString: status)))")
             return 0
         }
+        options.callbacks.credentials = provideCredentials
         try withExtendedLifetime(outcome) {
             options.callbacks.payload = Unmanaged.passUnretained(outcome).toOpaque()
             try remote.withPointer { remote in
@@ -55,14 +59,25 @@ extension GitRepository {
     ///   - url: The remote, e.g. `/srv/git/releases.git` or `file:///srv/git/releases.git`.
     ///   - refspecs: What to fetch and where to store it.
     /// - Throws: ``GitError`` when the remote cannot be reached or a refspec is malformed.
-    public func fetch(from url: String, refspecs: [String]) throws {
-        let what = "cannot fetch \(refspecs.joined(separator: ", ")) from \(url)"
+    public func fetch(
+        from url: String, refspecs: [String], credentials: RemoteCredentials? = nil
+    ) throws {
+        let what =
+            "cannot fetch \(refspecs.joined(separator: ", ")) from \(Self.withoutCredentials(url))"
         let remote = try anonymousRemote(url, what)
         var options = git_fetch_options()
         try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), what)
-        try remote.withPointer { remote in
-            try withStringArray(refspecs) { array in
-                try check(git_remote_fetch(remote, array, &options, "fetch from \(url)"), what)
+        let outcome = PushOutcome(credentials: credentials)
+        options.callbacks.credentials = provideCredentials
+        try withExtendedLifetime(outcome) {
+            options.callbacks.payload = Unmanaged.passUnretained(outcome).toOpaque()
+            try remote.withPointer { remote in
+                try withStringArray(refspecs) { array in
+                    try check(
+                        git_remote_fetch(
+                            remote, array, &options, "fetch from \(Self.withoutCredentials(url))"),
+                        what)
+                }
             }
         }
     }
@@ -83,9 +98,39 @@ extension GitRepository {
     }
 }
 
-/// What libgit2 reported about each reference during one push; filled by the
-/// `push_update_reference` callback, on the pushing thread, while `git_remote_push` runs.
+/// A user name and password (or token) for an http(s) remote, given to libgit2 only when
+/// the server asks. Never part of a URL, so never part of a message.
+public struct RemoteCredentials: Sendable {
+    public var username: String
+    public var password: String
+    public init(username: String, password: String) {
+        self.username = username
+        self.password = password
+    }
+}
+
+/// The state of one fetch or push that its callbacks share, found through the payload
+/// pointer on the thread running `git_remote_fetch` or `git_remote_push`.
 private final class PushOutcome {
     /// `refs/heads/main (reason)` for each update the remote refused.
     var rejections: [String] = []
+    let credentials: RemoteCredentials?
+    /// Whether the credentials were already offered: libgit2 asks again after a refusal,
+    /// and offering the same ones forever would loop.
+    var offered = false
+    init(credentials: RemoteCredentials?) { self.credentials = credentials }
+}
+
+/// libgit2's credential callback: the payload's user name and token, once, for a server that
+/// asks for a user name and password; otherwise no credentials (libgit2 then fails with an
+/// authentication error).
+private let provideCredentials: git_credential_acquire_cb = { out, _, _, allowed, payload in
+    guard let out, let payload else { return GIT_PASSTHROUGH.rawValue }
+    let outcome = Unmanaged<PushOutcome>.fromOpaque(payload).takeUnretainedValue()
+    guard let credentials = outcome.credentials, !outcome.offered,
+        allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0
+    else { return GIT_PASSTHROUGH.rawValue }
+    outcome.offered = true
+    return git_credential_userpass_plaintext_new(
+        out, credentials.username, credentials.password)
 }

@@ -309,3 +309,23 @@ struct TreeEdits {
                 + "or a path both written and removed)")
     }
 }
+
+extension GitRepository {
+    /// Deletes a reference if it exists.
+    /// - Throws: ``GitError`` when it exists and cannot be deleted.
+    public func deleteReference(_ name: String) throws {
+        try handle.withPointer { repo throws(GitError) in
+            var raw: OpaquePointer?
+            let code = git_reference_lookup(&raw, repo, name)
+            if code == GIT_ENOTFOUND.rawValue {
+                git_error_clear()
+                return
+            }
+            try check(code, "cannot read reference \(name)")
+            guard let raw else { return }
+            try Handle<ReferenceObject>(owning: raw).withPointer { ref throws(GitError) in
+                try check(git_reference_delete(ref), "cannot delete reference \(name)")
+            }
+        }
+    }
+}

@@ -101,6 +101,10 @@ enum RemoteObject: HandleKind {
     static func free(_ pointer: OpaquePointer) { git_remote_free(pointer) }
 }
 
+enum ConfigObject: HandleKind {
+    static func free(_ pointer: OpaquePointer) { git_config_free(pointer) }
+}
+
 /// The one owner of a `git_signature`, which libgit2 defines as a struct rather than an opaque
 /// type; frees it in `deinit` and lends it only to a closure.
 final class SignatureHandle {

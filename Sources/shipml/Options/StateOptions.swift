@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// Where the state repository is, for the commands that write it.
+struct StateOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "The state repository (default: state.repository).", valueName: "path|url"))
+    var state: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Where remote state is cached (default: .shipml/cache).", valueName: "dir"))
+    var cache: String?
+
+    @Option(help: "The model (default: model.name).")
+    var model: String?
+
+    @Option(help: "Why; recorded in the state and the commit.")
+    var reason: String?
+}

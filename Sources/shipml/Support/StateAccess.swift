@@ -1,0 +1,162 @@
+import Foundation
+import Promoter
+import Renderer
+import ShipFiles
+import ShipModel
+
+/// The project file and the state workspace a state-writing command works with.
+struct StateContext {
+    var loaded: LoadedProject
+    var workspace: StateWorkspace
+
+    var project: Project { loaded.project }
+
+    /// Loads `shipml.yaml` and opens the state repository it names (or `override`).
+    /// Exit 2 for a bad project file or location, 3 when the repository cannot be opened.
+    static func open(_ global: GlobalOptions, options: StateOptions) throws -> StateContext {
+        let override = options.state
+        let cache = options.cache
+        let loaded: LoadedProject
+        do {
+            loaded = try ProjectLoader.load(global.config, fileSystem: LocalFileSystem())
+        } catch let error as ProjectFileError {
+            Console.report(error.diagnostics)
+            throw CommandFailure.silent(.badInput)
+        } catch {
+            throw CommandFailure.badInput("\(global.config): \(error)")
+        }
+        var location = override ?? loaded.project.state.repository
+        if location.hasPrefix("file://") {
+            location = String(location.dropFirst("file://".count))
+        }
+        if !location.contains("://") {
+            location = absolutePath(override != nil ? location : loaded.resolve(location))
+        }
+        let cacheRoot = absolutePath(cache ?? loaded.resolve(".shipml/cache"))
+        do {
+            let workspace = try StateWorkspace(
+                location: location, branch: loaded.project.state.branch, cacheRoot: cacheRoot,
+                credentials: StateCredentials.fromEnvironment())
+            return StateContext(loaded: loaded, workspace: workspace)
+        } catch let error as StateError {
+            throw CommandFailure.badInput(error.description)
+        } catch {
+            throw CommandFailure.environment(
+                "cannot open the state repository \(RedactedLocation(location)): \(error)")
+        }
+    }
+
+    /// The environment called `name`, or exit 2 listing the ones there are.
+    func environment(_ name: String) throws -> EnvironmentSpec {
+        guard let environment = project.environment(named: name) else {
+            throw CommandFailure.badInput(
+                "\(loaded.file): environments: no environment \"\(name)\" (there are \(project.environments.map(\.name).joined(separator: ", ")))"
+            )
+        }
+        return environment
+    }
+}
+
+/// The token for http(s) state remotes: `SHIPML_GIT_TOKEN` (user `SHIPML_GIT_USER`, by
+/// default `x-access-token`, which GitHub and Gitea accept; GitLab takes `oauth2`).
+enum StateCredentials {
+    static func fromEnvironment() -> RemoteCredentials? {
+        let environment = ProcessInfo.processInfo.environment
+        guard let token = environment["SHIPML_GIT_TOKEN"], !token.isEmpty else { return nil }
+        return RemoteCredentials(
+            username: environment["SHIPML_GIT_USER"] ?? "x-access-token", password: token)
+    }
+}
+
+/// Who runs shipml: from CI variables (GitHub Actions, GitLab CI, Jenkins), git's own
+/// variables, or the git configuration.
+struct Identity {
+    var name: String
+    var email: String
+    /// What approvals and the approvals gate compare: the CI login, else the name.
+    var login: String
+
+    var display: String { "\(name) <\(email)>" }
+
+    static func current(_ environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> Identity
+    {
+        func value(_ key: String) -> String? {
+            environment[key].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        var identity: Identity
+        if let name = value("GIT_AUTHOR_NAME"), let email = value("GIT_AUTHOR_EMAIL") {
+            identity = Identity(name: name, email: email, login: name)
+        } else if let actor = value("GITHUB_ACTOR") {
+            identity = Identity(
+                name: actor, email: "\(actor)@users.noreply.github.com", login: actor)
+        } else if let name = value("GITLAB_USER_NAME") {
+            identity = Identity(
+                name: name, email: value("GITLAB_USER_EMAIL") ?? "\(name)@gitlab",
+                login: value("GITLAB_USER_LOGIN") ?? name)
+        } else if let name = value("BUILD_USER") {
+            identity = Identity(
+                name: name, email: value("BUILD_USER_EMAIL") ?? "\(name)@jenkins",
+                login: value("BUILD_USER_ID") ?? name)
+        } else if let name = GitRepository.userConfigValue("user.name") {
+            identity = Identity(
+                name: name,
+                email: GitRepository.userConfigValue("user.email") ?? "\(name)@localhost",
+                login: name)
+        } else {
+            identity = Identity(name: "shipml", email: "shipml@localhost", login: "shipml")
+        }
+        if let actor = value("SHIPML_ACTOR") { identity.login = actor }
+        return identity
+    }
+
+    /// The CI run's page, for the `Shipml-Run-Url` trailer.
+    static func runURL(_ environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> String?
+    {
+        if let server = environment["GITHUB_SERVER_URL"],
+            let repository = environment["GITHUB_REPOSITORY"],
+            let run = environment["GITHUB_RUN_ID"]
+        {
+            return "\(server)/\(repository)/actions/runs/\(run)"
+        }
+        return environment["CI_JOB_URL"] ?? environment["BUILD_URL"]
+    }
+}
+
+/// Renders an environment's manifests from the project's Kustomize directory: the
+/// environment's own `overlay`, else the deploy directory. Charts wait for the Helm renderer.
+struct ProjectManifestRenderer: ManifestRenderer {
+    var loaded: LoadedProject
+
+    func render(environment: EnvironmentSpec, release: ReleaseRecord) throws -> [ManifestFile] {
+        let directory: String
+        if let overlay = environment.overlay {
+            directory = overlay
+        } else {
+            switch loaded.project.deploy?.source {
+            case nil: return []
+            case .kustomize(let path): directory = path
+            case .chart(let path):
+                throw CommandFailure.badInput(
+                    "\(loaded.file): deploy.chart \(path): Helm charts are not rendered yet; give \(environment.name) an overlay"
+                )
+            }
+        }
+        let absolute = absolutePath(loaded.resolve(directory))
+        let output: KustomizeOutput
+        do {
+            output = try Kustomizer.build(
+                absolute, fileSystem: LocalFileSystem(), restrictToRoot: true)
+        } catch {
+            throw CommandFailure.badInput(
+                "environments.\(environment.name).overlay \(directory): \(error)")
+        }
+        return output.files.map { ManifestFile(name: $0.name, text: $0.text) }
+    }
+}
+
+/// `path` made absolute against the working directory.
+func absolutePath(_ path: String) -> String {
+    path.hasPrefix("/") ? path : joinPath(FileManager.default.currentDirectoryPath, path)
+}
