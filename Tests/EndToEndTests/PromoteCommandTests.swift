@@ -11,9 +11,10 @@ struct PromoteCommandTests {
     /// A project with dev → staging → prod, kustomize overlays per environment, and its
     /// state in a bare repository beside it (`remote.git`, given as a file:// URL).
     @discardableResult
-    static func makeProject(_ scratch: ScratchDirectory, prodGates: String = "      approvals: 1\n")
-        throws -> String
-    {
+    static func makeProject(
+        _ scratch: ScratchDirectory, prodGates: String = "      approvals: 1\n",
+        repository: String? = nil
+    ) throws -> String {
         let remote = scratch.path("remote.git")
         try git(["init", "--quiet", "--bare", "--initial-branch=main", remote])
         _ = try scratch.write(
@@ -38,7 +39,7 @@ struct PromoteCommandTests {
                 gates:
             \(prodGates)
             state:
-              repository: file://\(remote)
+              repository: \(repository ?? "file://" + remote)
               branch: main
 
             """)
@@ -80,13 +81,14 @@ struct PromoteCommandTests {
     }
 
     static func shipml(
-        _ arguments: [String], in scratch: ScratchDirectory, as actor: String = "carol"
+        _ arguments: [String], in scratch: ScratchDirectory, as actor: String = "carol",
+        token: String? = nil
     ) throws -> ProcessResult {
         try ShipMLExecutable.run(
             arguments, in: scratch.path("project"),
             environment: [
                 "GIT_AUTHOR_NAME": actor, "GIT_AUTHOR_EMAIL": "\(actor)@example.com",
-                "SHIPML_GIT_TOKEN": nil, "GITHUB_ACTOR": nil,
+                "SHIPML_GIT_TOKEN": token, "GITHUB_ACTOR": nil,
             ])
     }
 
@@ -265,5 +267,56 @@ struct PromoteCommandTests {
         let subjects = try Self.git(["--git-dir", remote, "log", "--format=%s", "main"])
         #expect(!subjects.contains("half done"))
         #expect(subjects.split(separator: "\n").count == 3)
+    }
+
+    /// An http:// remote served by git http-backend behind Basic auth: the token from
+    /// SHIPML_GIT_TOKEN gets in, a wrong one is refused with exit 3, and neither is printed.
+    @Test func httpRemoteWithAToken() throws {
+        let scratch = try ScratchDirectory()
+        let token = "s3cret-token-4b1d"
+        let server = try GitHTTPServer(root: scratch.path(""), token: token, scratch: scratch)
+        let remote = try Self.makeProject(scratch, repository: server.url("remote.git"))
+        try Self.git(["--git-dir", remote, "config", "http.receivepack", "true"])
+
+        let promoted = try Self.shipml(
+            ["promote", "--to", "dev", "--artifact", Self.artifact("a")], in: scratch,
+            token: token)
+        #expect(promoted.status == 0, "\(promoted.stderr)")
+        #expect(
+            try Self.git(["--git-dir", remote, "log", "--format=%s", "main"])
+                == "promote(sentiment): 1.2.0 → dev\n")
+
+        let wrong = try Self.shipml(
+            ["promote", "--to", "dev", "--artifact", Self.artifact("b"), "--verbose"],
+            in: scratch, token: "wrong-\(token)")
+        #expect(wrong.status == 3)
+        #expect(!wrong.stderr.isEmpty)
+        let none = try Self.shipml(
+            ["promote", "--to", "dev", "--artifact", Self.artifact("b")], in: scratch)
+        #expect(none.status == 3)
+        for result in [promoted, wrong, none] {
+            #expect(!result.stdout.contains(token) && !result.stderr.contains(token))
+        }
+    }
+
+    /// --branch-mode pr pushes to shipml/promote/<env>/<model>-<digest12> and leaves main.
+    @Test func reviewBranch() throws {
+        let scratch = try ScratchDirectory()
+        let remote = try Self.makeProject(scratch)
+        #expect(
+            try Self.shipml(
+                ["promote", "--to", "dev", "--artifact", Self.artifact("a")], in: scratch
+            )
+            .status == 0)
+        let proposed = try Self.shipml(
+            ["promote", "--to", "staging", "--branch-mode", "pr"], in: scratch)
+        #expect(proposed.status == 0, "\(proposed.stderr)")
+        let branch = "shipml/promote/staging/sentiment-aaaaaaaaaaaa"
+        #expect(proposed.stdout.contains("on branch \(branch)"))
+        #expect(try Self.git(["--git-dir", remote, "rev-list", "--count", "main"]) == "1\n")
+        #expect(try Self.git(["--git-dir", remote, "rev-list", "--count", branch]) == "2\n")
+        let again = try Self.shipml(
+            ["promote", "--to", "staging", "--branch-mode", "pr"], in: scratch)
+        #expect(again.status == 0 && again.stdout.contains("already proposes"), "\(again.stderr)")
     }
 }
