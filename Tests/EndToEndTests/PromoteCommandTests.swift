@@ -144,6 +144,16 @@ struct PromoteCommandTests {
             with: Data(contentsOf: URL(fileURLWithPath: scratch.path("project/plan.json"))))
         #expect((plan as? [String: Any])?["allowed"] as? Bool == false)
 
+        let status = try Self.shipml(["status", "--json"], in: scratch)
+        #expect(status.status == 0, "\(status.stderr)")
+        let rows = try #require(
+            try JSONSerialization.jsonObject(with: status.stdoutData) as? [[String: Any]])
+        let staging = try #require(rows.first { $0["environment"] as? String == "staging" })
+        let next = try #require((staging["next"] as? [[String: Any]])?.first)
+        #expect(next["to"] as? String == "prod" && next["allowed"] as? Bool == false)
+        let text = try Self.shipml(["status"], in: scratch)
+        #expect(text.stdout.contains("→ prod: blocked by approvals"), "\(text.stdout)")
+
         let own = try Self.shipml(
             [
                 "approve", "--env", "prod", "--release",

@@ -4,37 +4,66 @@ import Foundation
 import Promoter
 import ShipFiles
 import ShipModel
+import Validator
 
-/// Opens the state repository the project names (a local path for now), read-only.
+/// Opens the state repository the project names, read-only.
 func openState(_ global: GlobalOptions, repository override: String?) throws -> ReleaseState {
+    try openStateAndProject(global, repository: override).state
+}
+
+/// Opens the state repository the project names (or `override`), read-only, and the project
+/// when there is a project file. A URL is fetched into the cache under `.shipml/cache` first.
+func openStateAndProject(_ global: GlobalOptions, repository override: String?) throws -> (
+    state: ReleaseState, project: LoadedProject?
+) {
     var location = override ?? StateSpec.defaultRepository
     var branch = StateSpec.defaultBranch
     var base = "."
-    if override == nil, LocalFileSystem().isFile(global.config) {
+    var project: LoadedProject?
+    if LocalFileSystem().isFile(global.config) {
         do {
             let loaded = try ProjectLoader.load(global.config, fileSystem: LocalFileSystem())
-            location = loaded.project.state.repository
+            if override == nil { location = loaded.project.state.repository }
             branch = loaded.project.state.branch
             base = loaded.directory
+            project = loaded
         } catch let error as ProjectFileError {
             Console.report(error.diagnostics)
             throw CommandFailure.silent(.badInput)
         }
     }
     if location.hasPrefix("file://") { location = String(location.dropFirst("file://".count)) }
-    guard !location.contains("://"), !location.contains("@") || location.hasPrefix("/") else {
+    if location.contains("://") {
+        do {
+            let workspace = try StateWorkspace(
+                location: location, branch: branch,
+                cacheRoot: absolutePath(joinPath(base, ".shipml/cache")),
+                credentials: StateCredentials.fromEnvironment(), create: false)
+            try workspace.refresh()
+            return (ReleaseState(workspace.state), project)
+        } catch let error as StateError {
+            throw CommandFailure.badInput(error.description)
+        } catch {
+            throw CommandFailure.environment(
+                "cannot fetch the state repository \(RedactedLocation(location)): \(error)")
+        }
+    }
+    guard !location.contains("@") || location.hasPrefix("/") else {
         throw CommandFailure.badInput(
-            "state repository \(RedactedLocation(location)): reading a remote state repository arrives with shipml promote; clone it and pass --state PATH"
-        )
+            "state repository \(RedactedLocation(location)): ssh remotes are not supported yet")
     }
     let path = location.hasPrefix("/") ? location : joinPath(base, location)
     guard LocalFileSystem().isDirectory(path) else {
         throw CommandFailure.badInput(
-            "state repository \(path) does not exist; shipml release or promote creates it")
+            "state repository \(path) does not exist; shipml promote creates it")
     }
     do {
-        return ReleaseState(
-            GitStateRepository(try GitRepository(openingAt: path), branch: "refs/heads/\(branch)"))
+        return (
+            ReleaseState(
+                GitStateRepository(
+                    try GitRepository(openingAt: path), branch: "refs/heads/\(branch)")),
+            project
+        )
     } catch let error as GitError {
         throw CommandFailure.badInput("state repository \(path): \(error)")
     }
@@ -133,13 +162,16 @@ struct History: ParsableCommand {
     }
 }
 
-/// `shipml status`: what each environment runs.
+/// `shipml status`: what each environment runs, and whether it could move on now.
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show what each environment runs, read from the state repository's tip.",
+        abstract: "Show what each environment runs, and whether the next promotions' gates pass.",
         discussion: """
-            One line per environment and model: version, artifact digest, when and by whom it was
-            promoted. Reads only the tip commit's tree.
+            One line per environment and model: version, artifact digest, age, who promoted it,
+            and for each environment that takes releases from there and does not run this one
+            yet, whether its gates pass now (and which fail). Reads the tip commit's tree, plus
+            the commits back to a source's promotion where a soak gate needs its time. Without
+            a project file, gates are not shown.
 
             Examples:
               shipml status
@@ -153,28 +185,75 @@ struct Status: ParsableCommand {
         help: ArgumentHelp("The state repository (default: state.repository).", valueName: "path"))
     var state: String?
 
+    /// One row: the release's own fields, its age and the promotions waiting after it.
+    struct Entry: Encodable {
+        var record: ReleaseRecord
+        var ageSeconds: Int?
+        var next: [NextPromotion]?
+
+        enum Keys: String, CodingKey { case ageSeconds, next }
+
+        func encode(to encoder: any Encoder) throws {
+            try record.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encodeIfPresent(ageSeconds, forKey: .ageSeconds)
+            try container.encodeIfPresent(next, forKey: .next)
+        }
+    }
+
     func run() throws {
         Console.configure(global)
-        let releases: [ReleaseRecord]
+        let now = Date()
+        var entries: [Entry] = []
         do {
-            releases = try openState(global, repository: state).releases()
+            let (releaseState, loaded) = try openStateAndProject(global, repository: state)
+            let tip = try releaseState.repository.tip()
+            let actor = Identity.current().login
+            let formatter = ISO8601DateFormatter()
+            for record in try releaseState.releases() {
+                var entry = Entry(
+                    record: record,
+                    ageSeconds: formatter.date(from: record.promotedAt).map {
+                        Int(now.timeIntervalSince($0))
+                    })
+                if let loaded, let tip {
+                    entry.next = try NextPromotion.after(
+                        record, in: loaded.project, repository: releaseState.repository,
+                        tip: tip, actor: actor, now: now,
+                        requiredPolicy: { target in
+                            target.gates.requireValidation?.policy.flatMap {
+                                try? LocalFileSystem().readFile(at: loaded.resolve($0))
+                            }.map { Digest.sha256(of: $0) }
+                        })
+                }
+                entries.append(entry)
+            }
         } catch let error as StateError {
             throw CommandFailure.badInput(error.description)
         } catch let error as GitError {
             throw CommandFailure.environment("cannot read the state repository: \(error)")
         }
         if global.json {
-            Console.data(JSONOutput.encode(releases))
+            Console.data(JSONOutput.encode(entries))
             return
         }
-        if releases.isEmpty {
+        if entries.isEmpty {
             Console.output("no releases yet")
             return
         }
-        for release in releases {
-            Console.output(
-                "\(release.environment)  \(release.model.name) \(release.model.version)  \(release.artifact.digest.encoded.prefix(12))  \(release.promotedAt)  by \(release.promotedBy)"
-            )
+        for entry in entries {
+            let release = entry.record
+            let age = entry.ageSeconds.map { "  \(ShipDuration(seconds: max($0, 0))) ago" } ?? ""
+            var line =
+                "\(release.environment)  \(release.model.name) \(release.model.version)  \(release.artifact.digest.encoded.prefix(12))  \(release.promotedAt)\(age)  by \(release.promotedBy)"
+            for next in entry.next ?? [] {
+                let failing = next.verdicts.filter { !$0.passed }.map(\.gate)
+                line +=
+                    "  → \(next.to): "
+                    + (failing.isEmpty
+                        ? "gates pass" : "blocked by \(failing.joined(separator: ", "))")
+            }
+            Console.output(line)
         }
     }
 }

@@ -1,0 +1,48 @@
+public import Foundation
+public import ShipModel
+
+/// Whether a release could move on now: from the environment that runs it to one that takes
+/// releases from there, with each gate's verdict. `shipml status` shows these.
+public struct NextPromotion: Sendable, Equatable, Codable {
+    public var from: String
+    public var to: String
+    public var version: String
+    public var release: Digest
+    public var allowed: Bool
+    public var verdicts: [GateVerdict]
+
+    /// The promotions waiting after `record`: one per environment that takes releases from
+    /// its environment and does not run this release yet. Reads the tip's tree, plus the
+    /// commits back to the source's promotion where a soak gate needs its time.
+    /// - Parameters:
+    ///   - record: A release at `tip`.
+    ///   - project: The project, for the environments and their gates.
+    ///   - actor: Who would promote (approvals by them do not count).
+    ///   - requiredPolicy: The digest of the policy file a target's requireValidation names.
+    /// - Throws: ``StateError`` for a file that does not parse; repository errors.
+    public static func after(
+        _ record: ReleaseRecord, in project: Project, repository: any StateRepository,
+        tip: String, actor: String, now: Date,
+        requiredPolicy: (EnvironmentSpec) -> Digest? = { _ in nil }
+    ) throws -> [NextPromotion] {
+        var next: [NextPromotion] = []
+        for target in project.environments where target.from.contains(record.environment) {
+            let request = PromotionRequest(
+                model: record.model.name, target: target, sourceEnvironment: record.environment,
+                actor: actor, promotedBy: actor, now: now)
+            let snapshot = try StateSnapshot.read(repository, at: tip, request: request)
+            guard snapshot.current?.artifact.digest != record.artifact.digest else { continue }
+            let verdicts = GateCheck.verdicts(
+                GateInputs(
+                    target: target, sourceEnvironment: record.environment, release: record,
+                    sourcePromotedAt: snapshot.sourcePromotedAt, approvals: snapshot.approvals,
+                    actor: actor, now: now, requiredPolicy: requiredPolicy(target)))
+            next.append(
+                NextPromotion(
+                    from: record.environment, to: target.name, version: record.model.version,
+                    release: record.artifact.digest, allowed: verdicts.allSatisfy(\.passed),
+                    verdicts: verdicts))
+        }
+        return next
+    }
+}
