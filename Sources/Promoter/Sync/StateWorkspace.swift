@@ -186,18 +186,56 @@ public final class StateWorkspace {
             let pending = "refs/shipml/pending/\(UUID().uuidString.lowercased())"
             try repository.updateReference(pending, to: commit, expecting: nil)
             defer { try? repository.deleteReference(pending) }
-            do {
-                try repository.push(
-                    to: url, refspecs: ["\(pending):refs/heads/\(targetBranch)"],
-                    credentials: credentials)
-            } catch let error as GitError where Self.isRejection(error) {
-                throw StateConflict(expected: parent)
+            if let path = Self.localPath(url) {
+                try publishLocally(
+                    commit, pending: pending, to: path, branch: targetBranch,
+                    expecting: targetBranch == branch ? parentID : nil, parent: parent)
+            } else {
+                do {
+                    try repository.push(
+                        to: url, refspecs: ["\(pending):refs/heads/\(targetBranch)"],
+                        credentials: credentials)
+                } catch let error as GitError where Self.isRejection(error) {
+                    throw StateConflict(expected: parent)
+                }
             }
             if targetBranch == branch {
                 // As git does after a push: the remote-tracking branch follows.
                 try? repository.updateReference(readReference, to: commit, expecting: parentID)
             }
             return commit.description
+        }
+    }
+
+    /// The directory of a remote on this machine (a path or `file://`), nil for a network one.
+    static func localPath(_ url: String) -> String? {
+        if url.hasPrefix("file://") { return String(url.dropFirst("file://".count)) }
+        return url.contains("://") ? nil : url
+    }
+
+    /// Publishes to a repository on this machine. libgit2's local transport checks
+    /// fast-forward against the tip it read when it connected, then writes the reference
+    /// without looking again: two racing pushes can both pass and the second erase the first.
+    /// So the objects go up under a reference of this run's own, and the branch moves in the
+    /// remote itself by compare-and-swap under git's reference lock, as a server's
+    /// receive-pack does.
+    private func publishLocally(
+        _ commit: ObjectID, pending: String, to path: String, branch target: String,
+        expecting expected: ObjectID?, parent: String?
+    ) throws {
+        try repository.push(to: path, refspecs: ["\(pending):\(pending)"], credentials: nil)
+        let remote = try GitRepository(openingAt: path)
+        defer { try? remote.deleteReference(pending) }
+        let current = try remote.referenceTarget("refs/heads/\(target)")
+        do {
+            try remote.updateReference(
+                "refs/heads/\(target)", to: commit,
+                expecting: target == branch ? expected : current,
+                message: "shipml: push")
+        } catch let error as GitError
+            where [.modified, .exists, .notFound, .locked].contains(error.code)
+        {
+            throw StateConflict(expected: parent)
         }
     }
 
