@@ -27,7 +27,7 @@ struct ShipML: ParsableCommand {
         subcommands: [
             Init.self, Config.self, Build.self, Inspect.self, Push.self, Pull.self, Copy.self,
             Tags.self, Attach.self, Referrers.self, Validate.self, Render.self, Status.self,
-            History.self, Promote.self, Rollback.self, Approve.self, Lint.self,
+            History.self, Promote.self, Rollback.self, Approve.self, Lint.self, Release.self,
         ]
     )
 

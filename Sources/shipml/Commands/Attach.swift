@@ -60,6 +60,20 @@ struct Attach: ParsableCommand {
 
     func run() throws {
         Console.configure(global)
+        let (target, attached) = try perform()
+        if global.json {
+            struct Report: Encodable {
+                var subject: Descriptor
+                var referrer: Descriptor
+            }
+            Console.data(JSONOutput.encode(Report(subject: target, referrer: attached)))
+        } else if !global.quiet {
+            Console.output("attached \(attached.digest) (\(artifactType)) to \(target.digest)")
+        }
+    }
+
+    /// Attaches; returns the subject and the referrer's manifest. Prints nothing.
+    func perform() throws -> (subject: Descriptor, referrer: Descriptor) {
         var artifactFiles: [ReferrerArtifact.File] = []
         for path in files {
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -104,15 +118,7 @@ struct Attach: ParsableCommand {
                 throw registryFailure(error)
             }
         }
-        if global.json {
-            struct Report: Encodable {
-                var subject: Descriptor
-                var referrer: Descriptor
-            }
-            Console.data(JSONOutput.encode(Report(subject: target, referrer: attached)))
-        } else if !global.quiet {
-            Console.output("attached \(attached.digest) (\(artifactType)) to \(target.digest)")
-        }
+        return (target, attached)
     }
 }
 

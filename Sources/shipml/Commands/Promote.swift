@@ -91,8 +91,23 @@ struct Promote: ParsableCommand {
         }
     }
 
+    /// What a promotion did, for `shipml release`.
+    struct Outcome {
+        var plan: PromotionPlan
+        var commit: String?
+        var branch: String?
+        var source: String?
+    }
+
     func run() throws {
         Console.configure(global)
+        let outcome = try perform()
+        try report(
+            outcome.plan, commit: outcome.commit, branch: outcome.branch, source: outcome.source)
+    }
+
+    /// Plans, commits and pushes; prints nothing of its own.
+    func perform() throws -> Outcome {
         let context = try StateContext.open(global, options: stateOptions)
         let target = try context.environment(to)
         let modelName = stateOptions.model ?? context.project.model.name
@@ -139,7 +154,8 @@ struct Promote: ParsableCommand {
                     result: plan)
             }
         }
-        try report(outcome.result, commit: outcome.commit, branch: reviewBranch, source: source)
+        return Outcome(
+            plan: outcome.result, commit: outcome.commit, branch: reviewBranch, source: source)
     }
 
     /// The source environment: --from, the target's only `from`, or nil for a first stage.

@@ -74,6 +74,25 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         Console.configure(global)
+        let (report, blessingDigest) = try perform()
+        if global.json {
+            do {
+                Console.data(String(decoding: try report.json(), as: UTF8.self))
+            } catch {
+                throw CommandFailure.environment("cannot encode the report as JSON: \(error)")
+            }
+        } else {
+            Console.output(report.table())
+            if let path = blessing {
+                Console.output("blessing \(blessingDigest) written to \(path)")
+            }
+        }
+        if !report.evaluation.blessed { throw CommandFailure.silent(.checkFailed) }
+    }
+
+    /// Validates and writes the report files; prints nothing. The caller decides what an
+    /// unblessed model means.
+    func perform() throws -> (report: ValidationReport, blessing: Digest) {
         let fileSystem = LocalFileSystem()
         let request = try makeRequest(fileSystem)
         let outcome: ValidationOutcome
@@ -89,19 +108,7 @@ struct Validate: ParsableCommand {
         var report = outcome.report
         report.blessing?.path = blessing
         try write(report: report, blessing: outcome.blessing, fileSystem)
-        if global.json {
-            do {
-                Console.data(String(decoding: try report.json(), as: UTF8.self))
-            } catch {
-                throw CommandFailure.environment("cannot encode the report as JSON: \(error)")
-            }
-        } else {
-            Console.output(report.table())
-            if let path = blessing {
-                Console.output("blessing \(outcome.blessing.digest) written to \(path)")
-            }
-        }
-        if !report.evaluation.blessed { throw CommandFailure.silent(.checkFailed) }
+        return (report, outcome.blessing.digest)
     }
 
     /// The request from the flags, with what they leave out taken from shipml.yaml.
