@@ -314,3 +314,48 @@ struct PromotionPlanTests {
                 == "--- /dev/null\n+++ b/f\n@@ -0,0 +1,1 @@\n+a\n")
     }
 }
+
+/// A renderer that lints: what it finds decides `requireLint`.
+struct LintingRenderer: ManifestRenderer {
+    var errors: [String]
+    func render(environment: EnvironmentSpec, release: ReleaseRecord) throws -> [ManifestFile] {
+        try FakeRenderer().render(environment: environment, release: release)
+    }
+    func lintErrors(environment: EnvironmentSpec, manifests: [ManifestFile]) throws -> [String]? {
+        #expect(manifests.map(\.name) == ["apps_v1_deployment_sentiment.yaml"])
+        return errors
+    }
+}
+
+@Suite("requireLint")
+struct RequireLintTests {
+    @Test(arguments: [[], ["probes: Deployment/sentiment spec.template: no readinessProbe"]])
+    func theGateLintsTheManifestsThePromotionRenders(errors: [String]) throws {
+        let project = try project(prodGates: "      requireLint: true\n")
+        let repository = try staged(project, stagedAt: thursdayMorning)
+        let environment = try #require(project.environment(named: "prod"))
+        let request = PromotionRequest(
+            model: "sentiment", target: environment, sourceEnvironment: "staging",
+            actor: "carol", promotedBy: "carol <carol@example.com>", now: thursdayMorning)
+        let snapshot = try StateSnapshot.read(
+            repository, at: try repository.tip(), request: request)
+        let plan = try PromotionPlanner.plan(
+            request, snapshot: snapshot, renderer: LintingRenderer(errors: errors))
+        let verdict = try #require(plan.verdicts.first { $0.gate == "requireLint" })
+        #expect(verdict.passed == errors.isEmpty)
+        if let error = errors.first {
+            #expect(verdict.reason == "1 lint error: \(error)")
+            #expect(verdict.remedy?.contains("shipml lint") == true)
+        }
+    }
+
+    @Test func statusBeforeRenderingDoesNotBlockOnLint() throws {
+        let environment = try #require(
+            try project(prodGates: "      requireLint: true\n").environment(named: "prod"))
+        let verdicts = GateCheck.verdicts(
+            GateInputs(
+                target: environment, sourceEnvironment: "staging", release: nil, actor: "carol",
+                now: thursdayMorning))
+        #expect(verdicts.first { $0.gate == "requireLint" }?.passed == true)
+    }
+}

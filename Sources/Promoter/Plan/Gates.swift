@@ -20,12 +20,16 @@ public struct GateInputs: Sendable {
     public var automatic: Bool
     /// The digest of the policy file `requireValidation.policy` names, when it names one.
     public var requiredPolicy: Digest?
+    /// `requireLint`: the error-level findings in the rendered manifests; nil when they have
+    /// not been rendered (a status report before the promotion).
+    public var lintErrors: [String]?
 
     public init(
         target: EnvironmentSpec, sourceEnvironment: String?, release: ReleaseRecord?,
         sourcePromotedAt: Date? = nil, approvals: [Approval] = [], actor: String, now: Date,
-        automatic: Bool = false, requiredPolicy: Digest? = nil
+        automatic: Bool = false, requiredPolicy: Digest? = nil, lintErrors: [String]? = nil
     ) {
+        self.lintErrors = lintErrors
         self.target = target
         self.sourceEnvironment = sourceEnvironment
         self.release = release
@@ -53,17 +57,26 @@ public enum GateCheck {
         if let rule = gates.approvals { verdicts.append(approvals(rule, inputs)) }
         if !gates.windows.isEmpty { verdicts.append(windows(gates.windows, now: inputs.now)) }
         if !gates.freeze.isEmpty { verdicts.append(freeze(gates.freeze, now: inputs.now)) }
-        if gates.requireLint {
-            verdicts.append(
-                .fail(
-                    "requireLint", "shipml has no lint yet, and this environment requires it",
-                    "remove requireLint from \(inputs.target.name)'s gates until shipml lint exists"
-                ))
-        }
+        if gates.requireLint { verdicts.append(lint(inputs)) }
         if inputs.automatic || gates.autoPromote {
             verdicts.append(autoPromote(gates.autoPromote, automatic: inputs.automatic))
         }
         return verdicts
+    }
+
+    static func lint(_ inputs: GateInputs) -> GateVerdict {
+        guard let errors = inputs.lintErrors else {
+            return .pass("requireLint", "checked when the promotion renders the manifests")
+        }
+        guard let first = errors.first else {
+            return .pass("requireLint", "the rendered manifests have no lint errors")
+        }
+        let more = errors.count > 1 ? " (and \(errors.count - 1) more)" : ""
+        return .fail(
+            "requireLint",
+            "\(errors.count) lint error\(errors.count == 1 ? "" : "s"): \(first)\(more)",
+            "fix them (shipml lint shows each with its fix) or lower the rule's severity for \(inputs.target.name) in shipml.yaml"
+        )
     }
 
     static func from(_ inputs: GateInputs) -> GateVerdict {

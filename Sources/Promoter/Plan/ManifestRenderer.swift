@@ -20,6 +20,16 @@ public protocol ManifestRenderer {
     /// - Returns: The files, in a stable order; empty when the project deploys nothing.
     /// - Throws: Whatever the renderer reports; the promotion is then bad input.
     func render(environment: EnvironmentSpec, release: ReleaseRecord) throws -> [ManifestFile]
+
+    /// The error-level lint findings of rendered manifests, one line each, for the
+    /// `requireLint` gate; nil when this renderer cannot lint.
+    func lintErrors(environment: EnvironmentSpec, manifests: [ManifestFile]) throws -> [String]?
+}
+
+extension ManifestRenderer {
+    public func lintErrors(environment: EnvironmentSpec, manifests: [ManifestFile]) throws
+        -> [String]?
+    { nil }
 }
 
 /// Renders nothing: for projects without a deploy section.

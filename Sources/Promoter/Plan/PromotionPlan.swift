@@ -103,6 +103,29 @@ public enum PromotionPlanner {
     ) throws -> PromotionPlan {
         let environment = request.target.name
         let source = request.candidate ?? snapshot.source
+        // The target's manifests, rendered for the record being written: gates may lint them.
+        var record = source
+        record?.environment = environment
+        record?.promotedAt = rfc3339(request.now)
+        record?.promotedBy = request.promotedBy
+        record?.reason = request.reason
+        if let current = snapshot.current, let source,
+            current.artifact.digest != source.artifact.digest
+        {
+            record?.previous = .init(
+                version: current.model.version, digest: current.artifact.digest)
+        } else {
+            record?.previous = snapshot.current?.previous
+        }
+        let rendered = try record.map {
+            try renderer.render(environment: request.target, release: $0)
+        }
+        var lintErrors: [String]?
+        if request.target.gates.requireLint, let rendered {
+            lintErrors =
+                try renderer.lintErrors(environment: request.target, manifests: rendered)
+                ?? ["this shipml cannot lint the manifests it renders"]
+        }
         let verdicts: [GateVerdict]
         if let rollback = request.rollbackOf {
             verdicts = [
@@ -116,7 +139,8 @@ public enum PromotionPlanner {
                     target: request.target, sourceEnvironment: request.sourceEnvironment,
                     release: source, sourcePromotedAt: snapshot.sourcePromotedAt,
                     approvals: snapshot.approvals, actor: request.actor, now: request.now,
-                    automatic: request.automatic, requiredPolicy: request.requiredPolicy))
+                    automatic: request.automatic, requiredPolicy: request.requiredPolicy,
+                    lintErrors: lintErrors))
         }
         let before = snapshot.currentManifests
         var plan = PromotionPlan(
@@ -126,21 +150,9 @@ public enum PromotionPlanner {
             message: PromotionMessage(
                 model: request.model, version: source?.model.version ?? "?",
                 environment: environment))
-        guard let source else { return plan }
-
-        var record = source
-        record.environment = environment
-        record.promotedAt = rfc3339(request.now)
-        record.promotedBy = request.promotedBy
-        record.reason = request.reason
-        if let current = snapshot.current, current.artifact.digest != source.artifact.digest {
-            record.previous = .init(version: current.model.version, digest: current.artifact.digest)
-        } else {
-            record.previous = snapshot.current?.previous
-        }
+        guard let record, let rendered else { return plan }
         plan.record = record
 
-        let rendered = try renderer.render(environment: request.target, release: record)
         var after: [String: String] = [:]
         for file in rendered { after[file.name] = file.text }
         plan.manifestsAfter = after

@@ -1,4 +1,5 @@
 import Foundation
+import Linter
 import Promoter
 import Renderer
 import ShipFiles
@@ -153,6 +154,26 @@ struct ProjectManifestRenderer: ManifestRenderer {
                 "environments.\(environment.name).overlay \(directory): \(error)")
         }
         return output.files.map { ManifestFile(name: $0.name, text: $0.text) }
+    }
+
+    /// `shipml lint` over the rendered files, weighed as the environment says.
+    func lintErrors(environment: EnvironmentSpec, manifests: [ManifestFile]) throws -> [String]? {
+        var options = Linter.Options(production: environment.production)
+        let levels = loaded.project.lint.severity.merging(environment.lint) { $1 }
+        for (rule, level) in levels {
+            options.severities[rule] = Severity(rawValue: level.rawValue)
+        }
+        var parsed: [Manifest] = []
+        for file in manifests {
+            do {
+                parsed += try Manifest.parseStream(file.text, file: file.name)
+            } catch {
+                throw CommandFailure.badInput("\(environment.name): \(error)")
+            }
+        }
+        return Linter.lint(parsed, options: options).filter { $0.severity == .error }.map {
+            "\($0.rule): \($0.resource) \($0.field): \($0.message)"
+        }
     }
 }
 
