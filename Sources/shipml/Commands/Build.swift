@@ -76,6 +76,8 @@ struct Build: ParsableCommand {
         var reference: String?
         /// The manifest by digest: `oci:PATH@sha256:…` or `HOST/REPO@sha256:…`.
         var pinned: String?
+        /// What the push sent, for a build to a registry.
+        var pushed: TransferReport?
         var seconds: Double
     }
 
@@ -180,6 +182,7 @@ struct Build: ParsableCommand {
         let line = ProgressLine(requested: progress, quiet: global.quiet, json: global.json)
         let started = Date()
         let result: BuildResult
+        var transfer: TransferReport?
         do {
             // A dry run writes nothing, not even an empty layout.
             let layout = try (dryRun ? nil : layoutPath).map {
@@ -203,10 +206,13 @@ struct Build: ParsableCommand {
                     model, into: layout, options: options, progress: show)
             }
             line.finish()
+            var pushReport: TransferReport?
+            defer { transfer = pushReport }
             if let remote, let tag, !dryRun {
                 var tags = [tag]
                 if to == nil { tags += (project?.image.tags ?? []).filter { $0 != tag } }
                 let pushed = try pushBuild(built, to: remote, tags: tags)
+                pushReport = pushed
                 if !global.json && !global.quiet {
                     Console.output(
                         "pushed \(remote.host)/\(remote.repository):\(tags.joined(separator: ","))  \(pushed.transferred) of \(pushed.blobs) blobs sent (\(formatBytes(pushed.transferredBytes))), \(pushed.skipped) already there"
@@ -245,7 +251,7 @@ struct Build: ParsableCommand {
         }
         return Outcome(
             result: result, reference: dryRun ? nil : name, pinned: dryRun ? nil : pinned,
-            seconds: seconds)
+            pushed: transfer, seconds: seconds)
     }
 
     /// Pushes what the first pass computed: the config and manifest from memory, base layers

@@ -2,6 +2,7 @@ import ArgumentParser
 import Builder
 import Foundation
 import Promoter
+import Registry
 import ShipFiles
 import ShipModel
 import Validator
@@ -157,11 +158,15 @@ struct Release: ParsableCommand {
             let command = try Build.parse(common + registryFlags)
             let outcome = try command.perform()
             let cached = outcome.result.layers.filter(\.cached).count
-            let status = cached == outcome.result.layers.count ? "unchanged" : "built"
-            return (
-                outcome, status,
+            var status = cached == outcome.result.layers.count ? "unchanged" : "built"
+            var detail =
                 "\(outcome.pinned ?? "?")  \(cached) of \(outcome.result.layers.count) layers from the cache"
-            )
+            if let pushed = outcome.pushed {
+                detail +=
+                    "; \(pushed.transferred) of \(pushed.blobs) blobs uploaded (\(formatBytes(pushed.transferredBytes)))"
+                if pushed.transferred > 0 { status = "built" }
+            }
+            return (outcome, status, detail)
         }
         guard let reference = built.reference, let pinned = built.pinned else {
             throw CommandFailure.environment("the build wrote nothing")
