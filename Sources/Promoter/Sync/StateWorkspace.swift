@@ -157,39 +157,38 @@ public final class StateWorkspace {
         author: Signature, to target: String? = nil
     ) throws -> String {
         let targetBranch = target ?? branch
+        let parentID = try parent.map { try ObjectID($0) }
+        let tree = try repository.writeTree(files, base: parentID, removing: removing)
+        let commit = try repository.commit(
+            tree: tree, parents: parentID.map { [$0] } ?? [], message: message, author: author)
         switch mode {
         case .direct:
-            let parentID = try parent.map { try ObjectID($0) }
-            let tree = try repository.writeTree(files, base: parentID, removing: removing)
-            let commit = try repository.commit(
-                tree: tree, parents: parentID.map { [$0] } ?? [], message: message,
-                author: author)
-            do {
-                let current = try repository.referenceTarget("refs/heads/\(targetBranch)")
-                let expected = targetBranch == branch ? parentID : current
-                try repository.updateReference(
-                    "refs/heads/\(targetBranch)", to: commit, expecting: expected,
-                    message: "shipml: \(message.prefix { $0 != "\n" })")
-            } catch let error as GitError
-                where [.modified, .exists, .notFound, .locked].contains(error.code)
-            {
-                throw StateConflict(expected: parent)
-            }
-            return commit.description
+            let expected =
+                targetBranch == branch
+                ? parentID : try repository.referenceTarget("refs/heads/\(targetBranch)")
+            try Self.moveBranch(
+                "refs/heads/\(targetBranch)", in: repository, to: commit, expecting: expected,
+                parent: parent, message: message)
         case .remote(let url, _):
-            let parentID = try parent.map { try ObjectID($0) }
-            let tree = try repository.writeTree(files, base: parentID, removing: removing)
-            let commit = try repository.commit(
-                tree: tree, parents: parentID.map { [$0] } ?? [], message: message,
-                author: author)
             // libgit2 pushes references, not ids: a reference of this run's own.
             let pending = "refs/shipml/pending/\(UUID().uuidString.lowercased())"
             try repository.updateReference(pending, to: commit, expecting: nil)
             defer { try? repository.deleteReference(pending) }
             if let path = Self.localPath(url) {
-                try publishLocally(
-                    commit, pending: pending, to: path, branch: targetBranch,
-                    expecting: targetBranch == branch ? parentID : nil, parent: parent)
+                // libgit2's local transport checks fast-forward against the refs it listed
+                // when it connected, then overwrites the ref: two pushes racing there can
+                // lose one. So push to a ref of this run's own, and move the branch in the
+                // remote repository with a compare-and-swap, as a server's receive-pack does.
+                try repository.push(
+                    to: url, refspecs: ["\(pending):\(pending)"], credentials: credentials)
+                let remote = try GitRepository(openingAt: path)
+                defer { try? remote.deleteReference(pending) }
+                let expected =
+                    targetBranch == branch
+                    ? parentID : try remote.referenceTarget("refs/heads/\(targetBranch)")
+                try Self.moveBranch(
+                    "refs/heads/\(targetBranch)", in: remote, to: commit, expecting: expected,
+                    parent: parent, message: message)
             } else {
                 do {
                     try repository.push(
@@ -203,40 +202,31 @@ public final class StateWorkspace {
                 // As git does after a push: the remote-tracking branch follows.
                 try? repository.updateReference(readReference, to: commit, expecting: parentID)
             }
-            return commit.description
         }
+        return commit.description
     }
 
-    /// The directory of a remote on this machine (a path or `file://`), nil for a network one.
-    static func localPath(_ url: String) -> String? {
-        if url.hasPrefix("file://") { return String(url.dropFirst("file://".count)) }
-        return url.contains("://") ? nil : url
-    }
-
-    /// Publishes to a repository on this machine. libgit2's local transport checks
-    /// fast-forward against the tip it read when it connected, then writes the reference
-    /// without looking again: two racing pushes can both pass and the second erase the first.
-    /// So the objects go up under a reference of this run's own, and the branch moves in the
-    /// remote itself by compare-and-swap under git's reference lock, as a server's
-    /// receive-pack does.
-    private func publishLocally(
-        _ commit: ObjectID, pending: String, to path: String, branch target: String,
-        expecting expected: ObjectID?, parent: String?
+    /// Moves a branch with a compare-and-swap.
+    /// - Throws: ``StateConflict`` when it no longer points at `expected`.
+    static func moveBranch(
+        _ name: String, in repository: GitRepository, to commit: ObjectID, expecting: ObjectID?,
+        parent: String?, message: String
     ) throws {
-        try repository.push(to: path, refspecs: ["\(pending):\(pending)"], credentials: nil)
-        let remote = try GitRepository(openingAt: path)
-        defer { try? remote.deleteReference(pending) }
-        let current = try remote.referenceTarget("refs/heads/\(target)")
         do {
-            try remote.updateReference(
-                "refs/heads/\(target)", to: commit,
-                expecting: target == branch ? expected : current,
-                message: "shipml: push")
+            try repository.updateReference(
+                name, to: commit, expecting: expecting,
+                message: "shipml: \(message.prefix { $0 != "\n" })")
         } catch let error as GitError
             where [.modified, .exists, .notFound, .locked].contains(error.code)
         {
             throw StateConflict(expected: parent)
         }
+    }
+
+    /// The directory of a local remote (a path or `file://`), nil for a network URL.
+    static func localPath(_ url: String) -> String? {
+        if url.hasPrefix("file://") { return String(url.dropFirst("file://".count)) }
+        return url.contains("://") ? nil : url
     }
 
     /// Whether a push failed because the remote moved on: libgit2's non-fast-forward, or one
