@@ -290,6 +290,14 @@ struct PromotionPlanTests {
         #expect(plan.manifestDiff.contains("+image: registry.example/ml/sentiment@sha256:bbbb"))
     }
 
+    @Test(arguments: [
+        (0.0, "1970-01-01T00:00:00Z"), (951_782_400.0, "2000-02-29T00:00:00Z"),
+        (1_795_687_200.9, "2026-11-26T10:00:00Z"), (-1.0, "1969-12-31T23:59:59Z"),
+    ])
+    func rfc3339Dates(seconds: Double, text: String) {
+        #expect(rfc3339(Date(timeIntervalSince1970: seconds)) == text)
+    }
+
     @Test func unifiedDiffHunks() {
         let old = (1...20).map { "line \($0)" }.joined(separator: "\n") + "\n"
         let new = old.replacingOccurrences(of: "line 10\n", with: "line ten\n")

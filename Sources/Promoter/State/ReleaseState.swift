@@ -50,8 +50,15 @@ public struct ReleaseState {
         guard let tip = try start ?? repository.tip() else { return [] }
         var found: [Promotion] = []
         if let limit, limit <= 0 { return [] }
+        // Most commits are other promotions: look at the subject line alone before parsing.
+        let subjectPrefix = "promote(" + (model.map { "\($0))" } ?? "")
+        let subjectSuffix = environment.map { " → \($0)" }
         try repository.walk(from: tip) { commit in
-            guard let message = PromotionMessage.parse(commit.message) else { return true }
+            let subject = commit.message.utf8.prefix { $0 != UInt8(ascii: "\n") }
+            guard subject.starts(with: subjectPrefix.utf8),
+                subjectSuffix.map({ subject.reversed().starts(with: $0.utf8.reversed()) }) ?? true,
+                let message = PromotionMessage.parse(commit.message)
+            else { return true }
             if let environment, message.environment != environment { return true }
             if let model, message.model != model { return true }
             found.append(Promotion(commit: commit.id, message: message, author: commit.author))

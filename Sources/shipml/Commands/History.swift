@@ -142,7 +142,7 @@ struct History: ParsableCommand {
                             commit: $0.commit, model: $0.message.model,
                             version: $0.message.version, environment: $0.message.environment,
                             author: "\($0.author.name) <\($0.author.email)>",
-                            time: Timestamp.rfc3339($0.author.time),
+                            time: rfc3339($0.author.time),
                             trailers: Dictionary(
                                 $0.message.trailers.map { ($0.key, $0.value) },
                                 uniquingKeysWith: { first, _ in first }))
@@ -156,7 +156,7 @@ struct History: ParsableCommand {
         for promotion in promotions {
             let reason = promotion.message.trailer("Shipml-Reason").map { "  (\($0))" } ?? ""
             Console.output(
-                "\(promotion.commit.prefix(12))  \(Timestamp.rfc3339(promotion.author.time))  \(promotion.message.subject)  by \(promotion.author.name)\(reason)"
+                "\(promotion.commit.prefix(12))  \(rfc3339(promotion.author.time))  \(promotion.message.subject)  by \(promotion.author.name)\(reason)"
             )
         }
     }

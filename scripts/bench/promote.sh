@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Benchmarks shipml's state repository work against the git CLI, in the same run, on a
+# generated state repository (20,000 promotion commits over 50 environments and 20 models,
+# made with git fast-import), served as a local bare remote:
+#   one `shipml promote` (fetch, plan, render, commit, push) against the equivalent
+#   `git fetch; git merge --ff-only; <write the same files>; git add; git commit; git push`
+#   in a warm clone (target <= 1.2), and
+#   `shipml history --env prod --limit 50` against `git log --grep` (target <= 0.5).
+# Each side gets a warm cache (one untimed run first); the best of 3 runs counts, each run a
+# fresh promotion of another model. Usage: scripts/bench/promote.sh [COMMITS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+commits=${1:-20000}
+swift build -c release --product shipml >&2
+shipml="$(swift build -c release --show-bin-path)/shipml"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/shipml-bench-promote.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
+export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
+
+# Environments: dev -> staging -> prod -> edge-01..edge-47; models m00..m19. Commit i promotes
+# model (i / 50) % 20 into environment i % 50; prod lags staging by one version.
+git init --quiet --bare --initial-branch=main "$work/remote.git"
+python3 - "$commits" <<'PY' | git --git-dir "$work/remote.git" fast-import --quiet
+import sys
+commits = int(sys.argv[1])
+envs = ["dev", "staging", "prod"] + ["edge-%02d" % n for n in range(1, 48)]
+out = sys.stdout.buffer
+def data(text):
+    raw = text.encode()
+    out.write(b"data %d\n" % len(raw) + raw + b"\n")
+for i in range(commits):
+    env = envs[i % 50]
+    model = "m%02d" % ((i // 50) % 20)
+    version = "1.%d.0" % (i // 1000 + (1 if env in ("dev", "staging") else 0))
+    digest = "%064x" % (i // 1000 + (1 if env in ("dev", "staging") else 0) + 7 * int(model[1:]))
+    record = f"""apiVersion: shipml.dev/v1
+kind: Release
+model:
+  name: {model}
+  version: {version}
+environment: {env}
+artifact:
+  reference: registry.example/ml/{model}@sha256:{digest}
+  digest: sha256:{digest}
+promotedAt: '2026-01-01T00:00:00Z'
+promotedBy: bench <bench@example.com>
+"""
+    when = 1_760_000_000 + i * 60
+    out.write(b"commit refs/heads/main\n")
+    out.write(b"committer bench <bench@example.com> %d +0000\n" % when)
+    data(f"promote({model}): {version} → {env}\n\n- version: {version}\n\n"
+         f"Shipml-Release: sha256:{digest}\nShipml-Model: {model}\nShipml-To: {env}\n")
+    out.write(f"M 100644 inline environments/{env}/{model}/release.yaml\n".encode())
+    data(record)
+    out.write(f"M 100644 inline environments/{env}/{model}/manifests/apps_v1_deployment_{model}.yaml\n".encode())
+    data(f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {model}\n  namespace: {env}\n# {i}\n")
+PY
+git --git-dir "$work/remote.git" repack -adq
+
+# The project: three stages and 47 edges after prod, a kustomize overlay per stage.
+mkdir -p "$work/project/deploy/base" "$work/project/deploy/prod"
+{
+  printf 'apiVersion: shipml/v1\nmodel: {name: m00, version: 1.0.0, path: model}\n'
+  printf 'deploy: {kustomize: deploy/base}\nenvironments:\n  - name: dev\n'
+  printf '  - name: staging\n    from: dev\n  - name: prod\n    from: staging\n    overlay: deploy/prod\n'
+  for n in $(seq -w 1 47); do printf '  - name: edge-%s\n    from: prod\n' "$n"; done
+  printf 'state: {repository: "file://%s", branch: main}\n' "$work/remote.git"
+} >"$work/project/shipml.yaml"
+printf 'resources:\n- deployment.yaml\n' >"$work/project/deploy/base/kustomization.yaml"
+printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: model\nspec:\n  replicas: 1\n' \
+  >"$work/project/deploy/base/deployment.yaml"
+printf 'resources:\n- ../base\nnamespace: prod\n' >"$work/project/deploy/prod/kustomization.yaml"
+
+git clone --quiet "$work/remote.git" "$work/clone"
+
+. scripts/bench/lib.sh
+
+# git_promote MODEL: what shipml promote does for MODEL staging -> prod, with the git CLI.
+git_promote() {
+  local model=$1 dir="$work/clone/environments/prod/$1"
+  git -C "$work/clone" fetch --quiet origin
+  git -C "$work/clone" merge --quiet --ff-only origin/main
+  sed 's/^environment: staging/environment: prod/' \
+    "$work/clone/environments/staging/$model/release.yaml" >"$dir/release.yaml"
+  cp "$work/clone/environments/staging/$model/manifests/"*.yaml "$dir/manifests/"
+  git -C "$work/clone" add -A "environments/prod/$model"
+  git -C "$work/clone" commit --quiet -m "promote($model): staging → prod"
+  git -C "$work/clone" push --quiet origin main
+}
+
+# best_of_3 FIRST_MODEL_INDEX COMMAND...: the best wall time of 3 runs of COMMAND MODEL, each
+# with the next model.
+best_of_3() {
+  local first=$1 best="" index
+  shift
+  for index in 0 1 2; do
+    local model start end
+    model=$(printf 'm%02d' $((first + index)))
+    start=$(date +%s.%N)
+    "$@" "$model" >/dev/null 2>&1 || { echo "bench: $* $model failed" >&2; exit 1; }
+    end=$(date +%s.%N)
+    best=$(echo "$start $end $best" | awk '{t=$2-$1; if ($3=="" || t<$3) print t; else print $3}')
+  done
+  echo "$best"
+}
+
+shipml_promote() {
+  (cd "$work/project" && "$shipml" promote --to prod --model "$1" --reason bench)
+}
+
+# Warm both caches with one untimed promotion each.
+shipml_promote m00 >/dev/null
+git_promote m01 >/dev/null
+ours=$(best_of_3 2 shipml_promote)
+theirs=$(best_of_3 5 git_promote)
+printf 'promote, %d commits   shipml %6.3fs  git fetch/add/commit/push %6.3fs  ratio %s  (target <= 1.2)\n' \
+  "$commits" "$ours" "$theirs" "$(ratio "$ours" "$theirs")"
+
+git --git-dir "$work/remote.git" log -n 50 --grep=' → prod$' --format='%h %s' >"$work/git-history"
+"$shipml" history --state "$work/remote.git" --env prod --limit 50 >"$work/shipml-history"
+[ "$(wc -l <"$work/git-history")" -eq 50 ] && [ "$(wc -l <"$work/shipml-history")" -eq 50 ] \
+  || { echo "bench: expected 50 prod promotions from both" >&2; exit 1; }
+ours=$(seconds "$shipml" history --state "$work/remote.git" --env prod --limit 50)
+theirs=$(seconds git --git-dir "$work/remote.git" log -n 50 --grep=' → prod$' --format='%h %s')
+printf 'history --env prod --limit 50   shipml %6.3fs  git log --grep %6.3fs  ratio %s  (target <= 0.5)\n' \
+  "$ours" "$theirs" "$(ratio "$ours" "$theirs")"
