@@ -4,8 +4,8 @@ import Foundation
 extension GitRepository {
     /// Pushes references to a remote given by URL, without configuring a named remote.
     ///
-    /// Local paths and `file://` URLs work; other transports work only where no credentials
-    /// are needed, as no credential callback is set.
+    /// Local paths, `file://` and `http(s)://` URLs work; `credentials` are offered once to a
+    /// server that asks for a user name and password.
     /// A refspec without a leading `+` only fast-forwards: pushing over commits that the remote
     /// has and this repository lacks fails, as does any update the remote refuses.
     /// - Parameters:
@@ -53,7 +53,7 @@ extension GitRepository {
 
     /// Fetches references from a remote given by URL, without configuring a named remote.
     ///
-    /// Local paths and `file://` URLs work. The objects arrive in this repository and the
+    /// Local paths, `file://` and `http(s)://` URLs work. The objects arrive in this repository and the
     /// destinations of `refspecs` are updated, e.g. `refs/heads/main:refs/remotes/origin/main`.
     /// - Parameters:
     ///   - url: The remote, e.g. `/srv/git/releases.git` or `file:///srv/git/releases.git`.

@@ -30,7 +30,8 @@ public struct NextPromotion: Sendable, Equatable, Codable {
             let request = PromotionRequest(
                 model: record.model.name, target: target, sourceEnvironment: record.environment,
                 actor: actor, promotedBy: actor, now: now)
-            let snapshot = try StateSnapshot.read(repository, at: tip, request: request)
+            let snapshot = try StateSnapshot.read(
+                repository, at: tip, request: request, manifests: false)
             guard snapshot.current?.artifact.digest != record.artifact.digest else { continue }
             let verdicts = GateCheck.verdicts(
                 GateInputs(

@@ -27,8 +27,11 @@ public struct StateSnapshot: Sendable {
     /// Reads what `request` needs at `tip`: the tip's tree, plus the commits back to the
     /// source environment's promotion when a soak gate needs its time.
     /// - Throws: ``StateError`` for a file that does not parse; repository errors as they come.
+    /// - Parameter manifests: Whether to read the target's manifests (the plan's diff needs
+    ///   them; a gate check does not).
     public static func read(
-        _ repository: any StateRepository, at tip: String?, request: PromotionRequest
+        _ repository: any StateRepository, at tip: String?, request: PromotionRequest,
+        manifests: Bool = true
     ) throws -> StateSnapshot {
         var snapshot = StateSnapshot(tip: tip)
         guard let tip else { return snapshot }
@@ -36,7 +39,7 @@ public struct StateSnapshot: Sendable {
         let target = request.target.name
         snapshot.current = try record(repository, tip, environment: target, model: model)
         let directory = StatePaths.manifests(environment: target, model: model)
-        for name in try repository.list(directory, at: tip) {
+        for name in try manifests ? repository.list(directory, at: tip) : [] {
             if let data = try repository.readFile("\(directory)/\(name)", at: tip) {
                 snapshot.currentManifests[name] = String(decoding: data, as: UTF8.self)
             }

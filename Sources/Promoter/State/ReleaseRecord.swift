@@ -111,9 +111,17 @@ public struct ReleaseRecord: Codable, Sendable, Equatable {
             var apiVersion: String?
             var kind: String?
         }
+        // The common case first: one decode of a well-formed record. Anything else is read
+        // again, header first, to say precisely what is wrong.
+        let decoder = YAMLDecoder()
+        if let record = try? decoder.decode(ReleaseRecord.self, from: text),
+            record.kind == "Release", record.apiVersion == currentAPIVersion
+        {
+            return record
+        }
         let header: Header
         do {
-            header = try YAMLDecoder().decode(Header.self, from: text)
+            header = try decoder.decode(Header.self, from: text)
         } catch {
             throw StateError(file, "is not a YAML mapping (\(error))")
         }
@@ -127,7 +135,7 @@ public struct ReleaseRecord: Codable, Sendable, Equatable {
             )
         }
         do {
-            return try YAMLDecoder().decode(ReleaseRecord.self, from: text)
+            return try decoder.decode(ReleaseRecord.self, from: text)
         } catch let DecodingError.keyNotFound(key, context) {
             let path = (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
             throw StateError(file, "\(path): required field is missing")
