@@ -144,6 +144,11 @@ struct PromoteCommandTests {
             with: Data(contentsOf: URL(fileURLWithPath: scratch.path("project/plan.json"))))
         #expect((plan as? [String: Any])?["allowed"] as? Bool == false)
 
+        let dryRefusal = try Self.shipml(["promote", "--to", "prod", "--dry-run"], in: scratch)
+        #expect(dryRefusal.status == 1)
+        #expect(dryRefusal.stdout.contains("FAIL  approvals: 0 of 1 approvals"))
+        #expect(dryRefusal.stdout.contains("+  namespace: prod"))
+
         let status = try Self.shipml(["status", "--json"], in: scratch)
         #expect(status.status == 0, "\(status.stderr)")
         let rows = try #require(
