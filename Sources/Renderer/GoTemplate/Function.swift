@@ -39,6 +39,30 @@ public enum GoType: Sendable, Equatable {
 public protocol CallContext: Sendable {
     /// `template: NAME:LINE:COL` of the call, for messages.
     var location: String { get }
+    /// The template that makes the call (Go's `executing "NAME"`).
+    var templateName: String { get }
+    /// How many `executeTemplate`/`executeText` runs enclose this call (0 at the top), so that
+    /// Helm's `include` can stop runaway recursion.
+    var nesting: Int { get }
+    /// Runs the set's template `name` on `data` and returns its output (Helm's `include`).
+    /// Throws `TemplateError` with Go's text.
+    func executeTemplate(_ name: String, data: Value) throws -> String
+    /// Parses `text` as a template called `name` over a private copy of the set's definitions
+    /// and runs it on `data` (Helm's `tpl`). Throws `TemplateError` with Go's text.
+    func executeText(_ text: String, name: String, data: Value) throws -> String
+}
+
+extension CallContext {
+    public var templateName: String { "" }
+    public var nesting: Int { 0 }
+
+    public func executeTemplate(_ name: String, data: Value) throws -> String {
+        throw FunctionError("no template set to execute \"\(name)\" in")
+    }
+
+    public func executeText(_ text: String, name: String, data: Value) throws -> String {
+        throw FunctionError("no template set to execute text in")
+    }
 }
 
 /// An error a function returns, as Go's second return value. The executor reports it as Go

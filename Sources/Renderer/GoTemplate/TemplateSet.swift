@@ -1,0 +1,144 @@
+public import Foundation
+
+/// Go's `missingkey` option: what `.key` gives when a map has no such key.
+public enum MissingKey: Sendable, Equatable {
+    /// `missingkey=default` (or `invalid`): no value; prints `<no value>`.
+    case `default`
+    /// `missingkey=zero`: the map's zero element, a nil interface (Helm's normal mode).
+    case zero
+    /// `missingkey=error`: fails with `map has no entry for key "x"` (Helm's strict mode).
+    case error
+}
+
+/// Execution options of a template set.
+public struct TemplateOptions: Sendable {
+    public var missingKey: MissingKey
+    /// Go's `maxExecDepth`: how deeply `{{template}}` calls may nest.
+    public var maxDepth: Int
+    /// How deeply `executeTemplate`/`executeText` (Helm's `include`/`tpl`) runs may nest.
+    public var maxNesting: Int
+
+    public init(
+        missingKey: MissingKey = .default, maxDepth: Int = 100_000, maxNesting: Int = 10_000
+    ) {
+        self.missingKey = missingKey
+        self.maxDepth = maxDepth
+        self.maxNesting = maxNesting
+    }
+}
+
+/// A set of Go templates that share their definitions, as one `*template.Template` with its
+/// associated templates: every parsed file and every `define`/`block` in them.
+///
+/// Parse each file once with `parse(name:text:)`, then `execute(name:data:)` any of them, from
+/// any thread. Functions receive a `CallContext` through which they can run another template
+/// of the set (`include`) or a text over the set's definitions (`tpl`).
+public final class TemplateSet: @unchecked Sendable {
+    // @unchecked: `templates` is only read or written while holding `lock`; executions work on
+    // an immutable snapshot of it.
+    private let lock = NSLock()
+    private var templates: [String: ParsedTemplate] = [:]
+    /// The functions templates may call, besides Go's built-ins (which they replace by name).
+    public let functions: FunctionMap
+    public let options: TemplateOptions
+
+    /// - Parameters:
+    ///   - functions: the set's `FuncMap`; known before parsing, since Go checks at parse time
+    ///     that every called function exists.
+    ///   - options: `missingkey` and the depth limits.
+    public init(functions: FunctionMap = [:], options: TemplateOptions = TemplateOptions()) {
+        self.functions = functions
+        self.options = options
+    }
+
+    /// The names of the templates that can be executed, sorted.
+    public var names: [String] {
+        lock.withLock { Array(templates.keys) }.sorted()
+    }
+
+    /// Whether a template called `name` exists (a file or a definition).
+    public func contains(_ name: String) -> Bool {
+        lock.withLock { templates[name] != nil }
+    }
+
+    /// Parses `text` as template `name` (a file) and adds it and its definitions to the set.
+    /// A later non-empty definition of a name replaces an earlier one; an empty one does not.
+    /// - Throws: `TemplateError` of kind `.parse` with Go's text; the set is then unchanged.
+    public func parse(name: String, text: String) throws {
+        let functions = self.functions
+        let parsed = try TemplateSet.parseTrees(
+            name: name, text: text,
+            hasFunction: { functions[$0] != nil || Builtin(rawValue: $0) != nil })
+        lock.withLock {
+            TemplateSet.associate(parsed, into: &templates)
+        }
+    }
+
+    /// Runs template `name` on `data` and returns its output.
+    /// - Throws: `TemplateError` with Go's text (`template: no template "x" associated with
+    ///   template "x"` when there is no such template).
+    public func execute(name: String, data: Value) throws -> String {
+        let runtime = ExecutionRuntime(
+            templates: lock.withLock { templates }, functions: functions, options: options,
+            nesting: 0)
+        return try TemplateSet.onLargeStack { try runtime.execute(name: name, data: data) }
+    }
+
+    // MARK: Internals
+
+    static func parseTrees(
+        name: String, text: String, hasFunction: @escaping (String) -> Bool
+    ) throws -> [ParsedTemplate] {
+        let shared: ParseShared
+        do {
+            shared = try Parser.parse(name: name, text: text, hasFunction: hasFunction)
+        } catch {
+            throw TemplateError(
+                kind: .parse, description: error.message, templateName: name, fileName: name)
+        }
+        return shared.order.compactMap { shared.treeSet[$0] }
+    }
+
+    /// Go's `associate`: keep an existing template when the new one is empty.
+    static func associate(
+        _ parsed: [ParsedTemplate], into templates: inout [String: ParsedTemplate]
+    ) {
+        for template in parsed {
+            if let existing = templates[template.name], template.root.isEmpty {
+                _ = existing
+                continue
+            }
+            templates[template.name] = template
+        }
+    }
+
+    static func parse(
+        name: String, text: String, into templates: inout [String: ParsedTemplate],
+        hasFunction: @escaping (String) -> Bool
+    ) throws {
+        associate(
+            try parseTrees(name: name, text: text, hasFunction: hasFunction), into: &templates)
+    }
+
+    /// The stack a template execution runs on: deep `{{template}}` recursion (Go allows
+    /// 100000 levels) needs far more than a default thread's stack.
+    static let stackSize = 1 << 30
+
+    private final class ResultBox: @unchecked Sendable {
+        // @unchecked: written by the worker thread before it signals, read after the wait.
+        var result: Result<String, any Error> = .success("")
+    }
+
+    static func onLargeStack(_ body: @escaping @Sendable () throws -> String) throws -> String {
+        let box = ResultBox()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            box.result = Result { try body() }
+            done.signal()
+        }
+        thread.stackSize = stackSize
+        thread.start()
+        done.wait()
+        return try box.result.get()
+    }
+}
