@@ -73,7 +73,8 @@ let package = Package(
         .target(
             name: "Renderer",
             dependencies: [
-                "ShipModel", "ShipFiles", .product(name: "Yams", package: "Yams"),
+                // Builder's TarReader unpacks chart archives (`charts/*.tgz`).
+                "ShipModel", "ShipFiles", "Builder", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: upcoming),
