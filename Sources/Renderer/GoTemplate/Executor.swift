@@ -91,15 +91,17 @@ final class ExecutionRuntime: Sendable {
     let options: TemplateOptions
     /// How many `include`/`tpl` executions enclose this one.
     let nesting: Int
+    let stack: StackGuard
 
     init(
         templates: [String: ParsedTemplate], functions: FunctionMap, options: TemplateOptions,
-        nesting: Int
+        nesting: Int, stack: StackGuard
     ) {
         self.templates = templates
         self.functions = functions
         self.options = options
         self.nesting = nesting
+        self.stack = stack
     }
 
     func hasFunction(_ name: String) -> Bool {
@@ -109,7 +111,7 @@ final class ExecutionRuntime: Sendable {
     func nested(templates: [String: ParsedTemplate]? = nil) -> ExecutionRuntime {
         ExecutionRuntime(
             templates: templates ?? self.templates, functions: functions, options: options,
-            nesting: nesting + 1)
+            nesting: nesting + 1, stack: stack)
     }
 
     /// Runs the named template on `data`.
@@ -120,7 +122,7 @@ final class ExecutionRuntime: Sendable {
                 description: "template: no template \(GoText.quote(name)) associated with template "
                     + GoText.quote(name), templateName: name, fileName: nil)
         }
-        if nesting > options.maxNesting {
+        if nesting > options.maxNesting || !stack.hasRoom {
             throw TemplateError(
                 kind: .execution,
                 description:
@@ -268,6 +270,9 @@ final class ExecutionState {
 
     func walk(_ dot: EvalValue, _ list: ListNode) throws {
         node = .list(list)
+        if !runtime.stack.hasRoom {
+            throw error("exceeded maximum template depth (\(runtime.options.maxDepth))")
+        }
         for child in list.nodes { try walk(dot, child) }
     }
 
@@ -429,6 +434,9 @@ final class ExecutionState {
     func evalPipeline(_ dot: EvalValue, _ pipe: PipeNode?) throws -> EvalValue {
         guard let pipe else { return .invalid }
         node = .pipe(pipe)
+        if !runtime.stack.hasRoom {
+            throw error("exceeded maximum template depth (\(runtime.options.maxDepth))")
+        }
         var value: EvalValue?
         for cmd in pipe.cmds {
             value = try evalCommand(dot, cmd, final: value).dug

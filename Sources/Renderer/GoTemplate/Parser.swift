@@ -523,7 +523,7 @@ final class Parser {
         default:
             break
         }
-        if text.hasSuffix("i") {
+        if text.hasSuffix("i"), GoText.parseFloat(String(text.dropLast())) != nil {
             throw failure("complex constants are not supported: \(GoText.quote(text))")
         }
         let unsigned = GoText.parseUnsigned(text)

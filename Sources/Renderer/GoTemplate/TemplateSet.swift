@@ -66,9 +66,11 @@ public final class TemplateSet: @unchecked Sendable {
     /// - Throws: `TemplateError` of kind `.parse` with Go's text; the set is then unchanged.
     public func parse(name: String, text: String) throws {
         let functions = self.functions
-        let parsed = try TemplateSet.parseTrees(
-            name: name, text: text,
-            hasFunction: { functions[$0] != nil || Builtin(rawValue: $0) != nil })
+        let parsed = try TemplateSet.onLargeStack { _ in
+            try TemplateSet.parseTrees(
+                name: name, text: text,
+                hasFunction: { functions[$0] != nil || Builtin(rawValue: $0) != nil })
+        }
         lock.withLock {
             TemplateSet.associate(parsed, into: &templates)
         }
@@ -78,10 +80,15 @@ public final class TemplateSet: @unchecked Sendable {
     /// - Throws: `TemplateError` with Go's text (`template: no template "x" associated with
     ///   template "x"` when there is no such template).
     public func execute(name: String, data: Value) throws -> String {
-        let runtime = ExecutionRuntime(
-            templates: lock.withLock { templates }, functions: functions, options: options,
-            nesting: 0)
-        return try TemplateSet.onLargeStack { try runtime.execute(name: name, data: data) }
+        let templates = lock.withLock { self.templates }
+        let functions = self.functions
+        let options = self.options
+        return try TemplateSet.onLargeStack { stack in
+            try ExecutionRuntime(
+                templates: templates, functions: functions, options: options, nesting: 0,
+                stack: stack
+            ).execute(name: name, data: data)
+        }
     }
 
     // MARK: Internals
@@ -120,25 +127,52 @@ public final class TemplateSet: @unchecked Sendable {
             try parseTrees(name: name, text: text, hasFunction: hasFunction), into: &templates)
     }
 
-    /// The stack a template execution runs on: deep `{{template}}` recursion (Go allows
-    /// 100000 levels) needs far more than a default thread's stack.
+    /// The stack a parse or an execution runs on: deep `{{template}}` recursion (Go allows
+    /// 100000 levels) needs far more than a default thread's stack. Executions stop with Go's
+    /// depth error well before it runs out (see `StackGuard`).
     static let stackSize = 1 << 30
 
-    private final class ResultBox: @unchecked Sendable {
+    private final class ResultBox<T>: @unchecked Sendable {
         // @unchecked: written by the worker thread before it signals, read after the wait.
-        var result: Result<String, any Error> = .success("")
+        var result: Result<T, any Error>?
     }
 
-    static func onLargeStack(_ body: @escaping @Sendable () throws -> String) throws -> String {
-        let box = ResultBox()
+    /// Runs `body` on a new thread with a `stackSize` stack and waits for it.
+    static func onLargeStack<T>(_ body: @escaping @Sendable (StackGuard) throws -> T) throws -> T {
+        let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
-            box.result = Result { try body() }
+            let guardrail = StackGuard(size: stackSize)
+            box.result = Result { try body(guardrail) }
             done.signal()
         }
         thread.stackSize = stackSize
         thread.start()
         done.wait()
-        return try box.result.get()
+        guard let result = box.result else {
+            throw TemplateError(
+                kind: .execution, description: "template: execution did not finish",
+                templateName: "", fileName: nil)
+        }
+        return try result.get()
+    }
+}
+
+/// Where the stack of the current large-stack thread must stop: recursion checks it so that
+/// no template, however deeply it nests, can overflow the stack.
+struct StackGuard: Sendable {
+    /// The lowest address recursion may reach (stacks grow down).
+    let limit: Int
+
+    init(size: Int) {
+        var marker = 0
+        let base = withUnsafeMutablePointer(to: &marker) { Int(bitPattern: $0) }
+        limit = base - size + (64 << 20)
+    }
+
+    /// Whether the calling frame is still clear of the limit.
+    var hasRoom: Bool {
+        var marker = 0
+        return withUnsafeMutablePointer(to: &marker) { Int(bitPattern: $0) } > limit
     }
 }

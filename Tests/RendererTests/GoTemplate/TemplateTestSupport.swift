@@ -79,6 +79,14 @@ let testFunctions: FunctionMap = [
         return args[0]
     },
     "isBool": Function([.bool]) { args, _ in args[0] },
+    "nindent": Function([.int, .string]) { args, _ in
+        guard case .int(let count) = args[0], case .string(let text) = args[1] else { return .null }
+        let pad = String(repeating: " ", count: count)
+        return .string(
+            "\n" + pad
+                + text.split(separator: "\n", omittingEmptySubsequences: false).joined(
+                    separator: "\n" + pad))
+    },
     "location": Function([]) { _, context in .string(context.location) },
     "include": Function([.string, .any], canFail: true) { args, context in
         guard case .string(let name) = args[0] else { return .null }
