@@ -83,6 +83,11 @@ public struct Function: Sendable {
     public var variadic: GoType?
     public var canFail: Bool
     public var body: @Sendable (_ arguments: [Value], _ context: any CallContext) throws -> Value
+    /// The index of an argument that the Go function changes in place (a map: Sprig's `set`,
+    /// `unset`, `merge`, `mergeOverwrite`). Go maps are references, so `$_ := set $d "k" 1`
+    /// changes `$d`; `Value` maps are not, so the executor stores the function's result back
+    /// where that argument came from (a variable or a field chain). Nil for most functions.
+    public var mutatesArgument: Int? = nil
 
     public init(
         _ parameters: [GoType], variadic: GoType? = nil, canFail: Bool = false,

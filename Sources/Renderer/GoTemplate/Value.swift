@@ -50,6 +50,9 @@ public protocol GoObject: Sendable {
     /// The elements when Go can index, `range` over or take `len` of it (a `[]string`, a
     /// `[]byte`); nil otherwise.
     var elements: [Value]? { get }
+    /// The entries when Go can index and `range` over it as a map with string keys (a
+    /// `map[string]string` from Sprig's `split`); nil otherwise.
+    var mapEntries: [String: Value]? { get }
 }
 
 /// The result of looking up `.Name` on an object.
@@ -63,4 +66,5 @@ extension GoObject {
     public var isTruthy: Bool { true }
     public var marshalled: Value? { nil }
     public var elements: [Value]? { nil }
+    public var mapEntries: [String: Value]? { nil }
 }
