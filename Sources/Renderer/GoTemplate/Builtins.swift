@@ -34,16 +34,16 @@ enum Builtin: String, CaseIterable {
         case .urlquery:
             return .concrete(.string(Builtin.queryEscape(Builtin.evalArgs(argv))))
         case .print:
-            return .concrete(.string(TemplatePrinting.sprint(argv.map(\.argument))))
+            return .concrete(.string(GoFormat.sprint(argv.map(\.argument))))
         case .println:
-            return .concrete(.string(TemplatePrinting.sprintln(argv.map(\.argument))))
+            return .concrete(.string(GoFormat.sprintln(argv.map(\.argument))))
         case .printf:
             guard case .string(let format)? = argv.first?.unboxed else {
                 return .concrete(
-                    .string(TemplatePrinting.sprintf("", argv.dropFirst().map(\.argument))))
+                    .string(GoFormat.sprintf("", argv.dropFirst().map(\.argument))))
             }
             return .concrete(
-                .string(TemplatePrinting.sprintf(format, argv.dropFirst().map(\.argument))))
+                .string(GoFormat.sprintf(format, argv.dropFirst().map(\.argument))))
         case .index:
             return try Builtin.index(argv)
         case .slice:
@@ -73,7 +73,7 @@ enum Builtin: String, CaseIterable {
     /// printed as `<no value>`.
     static func evalArgs(_ argv: [EvalValue]) -> String {
         if argv.count == 1, case .string(let text)? = argv[0].unboxed { return text }
-        return TemplatePrinting.sprint(argv.map { $0.unboxed ?? .string("<no value>") })
+        return GoFormat.sprint(argv.map { $0.unboxed ?? .string("<no value>") })
     }
 
     private static let htmlEscapes: [Unicode.Scalar: String] = [
@@ -97,7 +97,7 @@ enum Builtin: String, CaseIterable {
             if scalar.value < 0x20 {
                 return "\\u00" + String(scalar.value, radix: 16, uppercase: true).leftPadded(2)
             }
-            if scalar.value < 0x80 || GoText.isPrint(scalar) { return nil }
+            if scalar.value < 0x80 || GoFormat.isPrint(scalar) { return nil }
             return "\\u" + String(scalar.value, radix: 16, uppercase: true).leftPadded(4)
         }
     }
@@ -168,6 +168,15 @@ enum Builtin: String, CaseIterable {
                 case .some(let other):
                     throw Failure("value has type \(other.goTypeName); should be string")
                 }
+            case .object(let object) where object.mapEntries != nil:
+                switch index.unboxed {
+                case .string(let key)?:
+                    result = .concrete(object.mapEntries?[key] ?? .string(""))
+                case nil:
+                    throw Failure("value is nil; should be of type string")
+                case .some(let other):
+                    throw Failure("value has type \(other.goTypeName); should be string")
+                }
             case .object(let object):
                 guard let elements = object.elements else {
                     throw Failure("can't index item of type \(object.goTypeName)")
@@ -232,6 +241,7 @@ enum Builtin: String, CaseIterable {
             case .map(let entries): return entries.count
             case .object(let object):
                 if let elements = object.elements { return elements.count }
+                if let entries = object.mapEntries { return entries.count }
                 throw Failure("len of type \(object.goTypeName)")
             default:
                 throw Failure("len of type \(value.goTypeName)")
@@ -325,15 +335,15 @@ enum Builtin: String, CaseIterable {
         let k2 = kindName(arg)
         if k1 != k2 && arg1 != nil && arg != nil {
             throw Failure(
-                "non-comparable types \(TemplatePrinting.sprint([arg1 ?? .null])): "
+                "non-comparable types \(GoFormat.sprint([arg1 ?? .null])): "
                     + "\(arg1?.goTypeName ?? "<nil>"), \(arg?.goTypeName ?? "<nil>"): "
-                    + TemplatePrinting.sprint([arg ?? .null]))
+                    + GoFormat.sprint([arg ?? .null]))
         }
         guard let arg1, let arg else { return arg1 == nil && arg == nil }
         switch arg {
         case .list, .map:
             throw Failure(
-                "non-comparable type \(TemplatePrinting.sprint([arg])): \(arg.goTypeName)")
+                "non-comparable type \(GoFormat.sprint([arg])): \(arg.goTypeName)")
         case .object(let right):
             guard case .object(let left) = arg1 else { return false }
             if right.goKind == "slice" || right.goKind == "map" || right.goKind == "func" {

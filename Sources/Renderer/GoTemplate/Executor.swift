@@ -119,8 +119,9 @@ final class ExecutionRuntime: Sendable {
         guard let template = templates[name] else {
             throw TemplateError(
                 kind: .execution,
-                description: "template: no template \(GoText.quote(name)) associated with template "
-                    + GoText.quote(name), templateName: name, fileName: nil)
+                description:
+                    "template: no template \(GoFormat.quote(name)) associated with template "
+                    + GoFormat.quote(name), templateName: name, fileName: nil)
         }
         if nesting > options.maxNesting || !stack.hasRoom {
             throw TemplateError(
@@ -130,7 +131,7 @@ final class ExecutionRuntime: Sendable {
                 templateName: name, fileName: template.source.parseName)
         }
         let state = ExecutionState(runtime: self, template: template)
-        let dot: EvalValue = data.isNull ? .invalid : .concrete(data)
+        let dot: EvalValue = data.isNilInterface ? .invalid : .concrete(data)
         state.vars = [("$", dot)]
         do {
             try state.walk(dot, template.root)
@@ -169,24 +170,9 @@ struct ExecutionCallContext: CallContext {
 }
 
 extension Value {
-    var isNull: Bool {
+    var isNilInterface: Bool {
         if case .null = self { return true }
         return false
-    }
-
-    /// The Go type name `%T` and error messages print.
-    var goTypeName: String {
-        switch self {
-        case .null: return "<nil>"
-        case .bool: return "bool"
-        case .int: return "int"
-        case .int64: return "int64"
-        case .float: return "float64"
-        case .string: return "string"
-        case .list: return "[]interface {}"
-        case .map: return "map[string]interface {}"
-        case .object(let object): return object.goTypeName
-        }
     }
 
     /// Go's `truth` of a value that is not a nil interface.
@@ -229,7 +215,7 @@ final class ExecutionState {
         } else {
             text =
                 "template: \(template.source.location(of: node.pos)): executing "
-                + "\(GoText.quote(name)) at <\(node.description)>: \(message)"
+                + "\(GoFormat.quote(name)) at <\(node.description)>: \(message)"
         }
         return TemplateError(
             kind: .execution, description: text, templateName: name,
@@ -315,7 +301,7 @@ final class ExecutionState {
         switch value.unboxed {
         case nil: out += "<no value>"
         case .string(let text): out += text
-        case .some(let value): out += TemplatePrinting.sprint([value])
+        case .some(let value): out += GoFormat.sprint([value])
         }
     }
 
@@ -394,6 +380,12 @@ final class ExecutionState {
                     try iteration(.invalid, .concrete(.int64(index)))
                     index += 1
                 }
+            case .object(let object) where object.mapEntries != nil:
+                let entries = object.mapEntries ?? [:]
+                for key in entries.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                    ran = true
+                    try iteration(.concrete(.string(key)), .concrete(entries[key] ?? .null))
+                }
             case .object(let object):
                 guard let elements = object.elements else {
                     throw error("range can't iterate over \(object.formatted)")
@@ -403,7 +395,7 @@ final class ExecutionState {
                     try iteration(.concrete(.int(index)), .concrete(element))
                 }
             case .some(let other):
-                throw error("range can't iterate over \(TemplatePrinting.sprint([other]))")
+                throw error("range can't iterate over \(GoFormat.sprint([other]))")
             }
         } catch ControlFlow.breakLoop {
             return
@@ -415,7 +407,7 @@ final class ExecutionState {
 
     private func walkTemplate(_ dot: EvalValue, name: String, pipe: PipeNode?) throws {
         guard let called = runtime.templates[name] else {
-            throw error("template \(GoText.quote(name)) not defined")
+            throw error("template \(GoFormat.quote(name)) not defined")
         }
         if depth >= runtime.options.maxDepth {
             throw error("exceeded maximum template depth (\(runtime.options.maxDepth))")
@@ -486,7 +478,7 @@ final class ExecutionState {
         case .nilValue: throw error("nil is not a command")
         case .number(let number): return try idealConstant(number)
         case .string(_, _, let text): return .concrete(.string(text))
-        default: throw error("can't evaluate command \(GoText.quote(first.description))")
+        default: throw error("can't evaluate command \(GoFormat.quote(first.description))")
         }
     }
 
@@ -562,7 +554,7 @@ final class ExecutionState {
         switch receiver {
         case .invalid:
             if runtime.options.missingKey == .error {
-                throw error("nil data; no entry for key \(GoText.quote(name))")
+                throw error("nil data; no entry for key \(GoFormat.quote(name))")
             }
             return .invalid
         case .boxed(let inner):
@@ -580,6 +572,10 @@ final class ExecutionState {
         }
         let hasArgs = (args?.count ?? 0) > 1 || final != nil
         switch value {
+        case .object(let object) where object.mapEntries != nil:
+            if hasArgs { throw error("\(name) is not a method but has arguments") }
+            if let found = object.mapEntries?[name] { return .concrete(found) }
+            return try missingKey(name)
         case .object(let object):
             switch object.member(name) {
             case .method(let function):
@@ -598,15 +594,20 @@ final class ExecutionState {
         case .map(let entries):
             if hasArgs { throw error("\(name) is not a method but has arguments") }
             if let found = entries[name] { return .boxed(found) }
-            switch runtime.options.missingKey {
-            case .default: return .invalid
-            case .zero: return .boxed(.null)
-            case .error: throw error("map has no entry for key \(GoText.quote(name))")
-            }
+            return try missingKey(name)
         default:
             break
         }
         throw error("can't evaluate field \(name) in type \(typeName)")
+    }
+
+    /// A map without the key, as the `missingkey` option says.
+    private func missingKey(_ name: String) throws -> EvalValue {
+        switch runtime.options.missingKey {
+        case .default: return .invalid
+        case .zero: return .boxed(.null)
+        case .error: throw error("map has no entry for key \(GoFormat.quote(name))")
+        }
     }
 
     private func evalFunction(
@@ -622,7 +623,7 @@ final class ExecutionState {
             return try evalCall(
                 dot, .builtin(builtin), callNode: callNode, name: name, args: args, final: final)
         }
-        throw error("\(GoText.quote(name)) is not a defined function")
+        throw error("\(GoFormat.quote(name)) is not a defined function")
     }
 
     enum Callee {
@@ -698,6 +699,9 @@ final class ExecutionState {
                 node = callNode
                 throw self.error("error calling \(name): \(ExecutionState.message(of: error))")
             }
+            if let index = function.mutatesArgument, index < argNodes.count {
+                try storeBack(result, into: argNodes[index])
+            }
             if case .null = result { return .boxed(.null) }
             return .concrete(result)
         case .builtin(let builtin):
@@ -706,7 +710,7 @@ final class ExecutionState {
                 if builtin == .call {
                     calleeName =
                         argNodes.first?.description
-                        ?? TemplatePrinting.sprint([final?.argument ?? .null])
+                        ?? GoFormat.sprint([final?.argument ?? .null])
                 }
                 return try builtin.call(argv, calleeName: calleeName)
             } catch {
@@ -714,6 +718,29 @@ final class ExecutionState {
                 throw self.error("error calling \(name): \(ExecutionState.message(of: error))")
             }
         }
+    }
+
+    /// Go maps are references: a function that changes its map argument (Sprig's `set`) changes
+    /// the variable it came from. Values are not, so the changed map is stored back into the
+    /// variable (`$d`, or the map at `$d.a.b`).
+    private func storeBack(_ result: Value, into argument: Expr) throws {
+        guard case .variable(_, let idents) = argument, let root = idents.first else { return }
+        guard let current = try varValue(root).unboxed else { return }
+        if let updated = ExecutionState.replacing(in: current, at: idents.dropFirst(), with: result)
+        {
+            try setVar(root, .concrete(updated))
+        }
+    }
+
+    private static func replacing(
+        in value: Value, at path: ArraySlice<String>, with replacement: Value
+    ) -> Value? {
+        guard let key = path.first else { return replacement }
+        guard case .map(var entries) = value, let inner = entries[key],
+            let updated = replacing(in: inner, at: path.dropFirst(), with: replacement)
+        else { return nil }
+        entries[key] = updated
+        return .map(entries)
     }
 
     static func message(of error: any Error) -> String {

@@ -1,34 +1,7 @@
-// Go's strconv pieces the template engine needs: quoting as `%q` does, unquoting string and
-// character literals, and parsing number literals with Go's syntax (base prefixes, underscores).
+// Go's strconv pieces the template engine needs besides GoFormat's quoting: unquoting string
+// and character literals, and parsing number literals with Go's syntax (base prefixes, underscores).
 
 enum GoText {
-    /// `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols and the ASCII space.
-    static func isPrint(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.value < 0x80 { return scalar.value >= 0x20 && scalar.value < 0x7F }
-        switch scalar.properties.generalCategory {
-        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-            .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber,
-            .otherNumber, .connectorPunctuation, .dashPunctuation, .openPunctuation,
-            .closePunctuation, .initialPunctuation, .finalPunctuation, .otherPunctuation,
-            .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
-            return true
-        default:
-            return false
-        }
-    }
-
-    private static let hexDigits = Array("0123456789abcdef")
-
-    private static func hex(_ value: UInt32, width: Int) -> String {
-        var digits: [Character] = []
-        var rest = value
-        for _ in 0..<width {
-            digits.append(hexDigits[Int(rest & 0xF)])
-            rest >>= 4
-        }
-        return String(digits.reversed())
-    }
-
     /// Rewrites each scalar that `replacement` has a text for; keeps the others.
     static func escape(_ text: String, _ replacement: (Unicode.Scalar) -> String?) -> String {
         var out = ""
@@ -43,28 +16,11 @@ enum GoText {
         return out
     }
 
-    private static let quoteEscapes: [Unicode.Scalar: String] = [
-        "\"": "\\\"", "\\": "\\\\", "\u{07}": "\\a", "\u{08}": "\\b", "\u{0C}": "\\f",
-        "\n": "\\n", "\r": "\\r", "\t": "\\t", "\u{0B}": "\\v",
-    ]
-
-    /// `strconv.Quote`: a double-quoted Go string literal.
-    static func quote(_ text: String) -> String {
-        "\""
-            + escape(text) { scalar in
-                if let escaped = quoteEscapes[scalar] { return escaped }
-                if isPrint(scalar) { return nil }
-                if scalar.value < 0x80 { return "\\x" + hex(scalar.value, width: 2) }
-                if scalar.value > 0xFFFF { return "\\U" + hex(scalar.value, width: 8) }
-                return "\\u" + hex(scalar.value, width: 4)
-            } + "\""
-    }
-
     /// `%#U`: `U+0041 'A'`, or just `U+0001` for a non-printable rune.
     static func unicodeName(_ rune: UInt32) -> String {
         var digits = String(rune, radix: 16, uppercase: true)
         while digits.count < 4 { digits = "0" + digits }
-        if let scalar = Unicode.Scalar(rune), isPrint(scalar) {
+        if let scalar = Unicode.Scalar(rune), GoFormat.isPrint(scalar) {
             return "U+\(digits) '\(Character(scalar))'"
         }
         return "U+\(digits)"

@@ -37,9 +37,9 @@ struct Item: Sendable {
             if scalars.count > 10 {
                 var prefix = String.UnicodeScalarView()
                 prefix.append(contentsOf: scalars[0..<10])
-                return GoText.quote(String(prefix)) + "..."
+                return GoFormat.quote(String(prefix)) + "..."
             }
-            return GoText.quote(val)
+            return GoFormat.quote(val)
         }
     }
 }
@@ -521,12 +521,12 @@ struct Lexer {
 
     private mutating func lexNumber() -> Step {
         if !scanNumber() {
-            return .item(fail("bad number syntax: \(GoText.quote(string(start, pos)))"))
+            return .item(fail("bad number syntax: \(GoFormat.quote(string(start, pos)))"))
         }
         let sign = peek()
         if sign == 0x2B || sign == 0x2D {
             if !scanNumber() || input[pos - 1] != UInt8(ascii: "i") {
-                return .item(fail("bad number syntax: \(GoText.quote(string(start, pos)))"))
+                return .item(fail("bad number syntax: \(GoFormat.quote(string(start, pos)))"))
             }
             return .item(emit(.complex))
         }

@@ -205,7 +205,7 @@ indirect enum ParseNode: Sendable, TreeText {
         case .withNode(let branch): ParseNode.writeBranch("with", branch, &out)
         case .list(let list): list.write(to: &out)
         case .template(_, _, let name, let pipe):
-            out += "{{template " + GoText.quote(name)
+            out += "{{template " + GoFormat.quote(name)
             if let pipe {
                 out += " "
                 pipe.write(to: &out)

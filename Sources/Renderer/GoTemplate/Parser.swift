@@ -160,7 +160,7 @@ final class Parser {
     fileprivate func add(_ root: ListNode) throws(ParseFailure) {
         if let existing = shared.treeSet[name], !existing.root.isEmpty {
             if !root.isEmpty {
-                throw failure("template: multiple definition of template \(GoText.quote(name))")
+                throw failure("template: multiple definition of template \(GoFormat.quote(name))")
             }
             return
         }
@@ -442,7 +442,7 @@ final class Parser {
         case .variable(_, let idents):
             return .variable(pos: chainPos, idents: idents + fields)
         case .bool, .string, .number, .nilValue, .dot:
-            throw failure("unexpected . after term \(GoText.quote(node.description))")
+            throw failure("unexpected . after term \(GoFormat.quote(node.description))")
         default:
             return .chain(pos: chainPos, node: node, fields: fields)
         }
@@ -453,7 +453,7 @@ final class Parser {
         switch item.type {
         case .identifier:
             if !shared.hasFunction(item.val) {
-                throw failure("function \(GoText.quote(item.val)) not defined")
+                throw failure("function \(GoFormat.quote(item.val)) not defined")
             }
             return .identifier(pos: item.pos, name: item.val)
         case .dot:
@@ -465,7 +465,7 @@ final class Parser {
                 String.init)
             let first = idents.first ?? item.val
             if !vars.contains(first) {
-                throw failure("undefined variable \(GoText.quote(first))")
+                throw failure("undefined variable \(GoFormat.quote(first))")
             }
             return .variable(pos: item.pos, idents: idents)
         case .field:
@@ -519,12 +519,12 @@ final class Parser {
             node.float64 = Double(value)
             return node
         case .complex:
-            throw failure("complex constants are not supported: \(GoText.quote(text))")
+            throw failure("complex constants are not supported: \(GoFormat.quote(text))")
         default:
             break
         }
         if text.hasSuffix("i"), GoText.parseFloat(String(text.dropLast())) != nil {
-            throw failure("complex constants are not supported: \(GoText.quote(text))")
+            throw failure("complex constants are not supported: \(GoFormat.quote(text))")
         }
         let unsigned = GoText.parseUnsigned(text)
         if let unsigned {
@@ -547,7 +547,7 @@ final class Parser {
             node.float64 = Double(node.uint64)
         } else if let value = GoText.parseFloat(text) {
             if !text.contains(where: { ".eEpP".contains($0) }) {
-                throw failure("integer overflow: \(GoText.quote(text))")
+                throw failure("integer overflow: \(GoFormat.quote(text))")
             }
             node.isFloat = true
             node.float64 = value
@@ -561,7 +561,7 @@ final class Parser {
             }
         }
         if !node.isInt && !node.isUint && !node.isFloat {
-            throw failure("illegal number syntax: \(GoText.quote(text))")
+            throw failure("illegal number syntax: \(GoFormat.quote(text))")
         }
         return node
     }
