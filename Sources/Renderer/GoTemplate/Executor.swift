@@ -123,6 +123,12 @@ final class ExecutionRuntime: Sendable {
                     "template: no template \(GoFormat.quote(name)) associated with template "
                     + GoFormat.quote(name), templateName: name, fileName: nil)
         }
+        return try execute(template, data: data)
+    }
+
+    /// Runs `template` on `data`.
+    func execute(_ template: ParsedTemplate, data: Value) throws -> String {
+        let name = template.name
         if nesting > options.maxNesting || !stack.hasRoom {
             throw TemplateError(
                 kind: .execution,
@@ -144,9 +150,12 @@ final class ExecutionRuntime: Sendable {
     /// Parses `text` as template `name` over a copy of these templates and runs it.
     func execute(text: String, name: String, data: Value) throws -> String {
         var overlay = templates
-        try TemplateSet.parse(
-            name: name, text: text, into: &overlay, hasFunction: hasFunction)
-        return try nested(templates: overlay).execute(name: name, data: data)
+        let parsed = try TemplateSet.parseTrees(name: name, text: text, hasFunction: hasFunction)
+        TemplateSet.associate(parsed, into: &overlay)
+        // Go runs the template the text was parsed into, even when it is empty and the set
+        // keeps an older template of that name.
+        guard let top = parsed.first(where: { $0.name == name }) else { return "" }
+        return try nested(templates: overlay).execute(top, data: data)
     }
 }
 

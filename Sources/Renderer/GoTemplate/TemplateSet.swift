@@ -119,13 +119,6 @@ public final class TemplateSet: @unchecked Sendable {
         }
     }
 
-    static func parse(
-        name: String, text: String, into templates: inout [String: ParsedTemplate],
-        hasFunction: @escaping (String) -> Bool
-    ) throws {
-        associate(
-            try parseTrees(name: name, text: text, hasFunction: hasFunction), into: &templates)
-    }
 
     /// The stack a parse or an execution runs on: deep `{{template}}` recursion (Go allows
     /// 100000 levels) needs far more than a default thread's stack. Executions stop with Go's

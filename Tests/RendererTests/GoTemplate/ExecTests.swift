@@ -326,6 +326,13 @@ import Testing
                 "template: t:1:2: executing \"t\" at <tpl \"{{.S\" .>: error calling tpl: template: gotpl:1: unclosed action"
         ),
         TemplateCase("{{tpl \"{{define \\\"y\\\"}}Y{{end}}{{template \\\"y\\\"}}\" .}}", "Y"),
+        TemplateCase("{{tpl \"\" .}}|", "|"),
+        TemplateCase("{{tpl \"{{tpl \\\"  \\\" .}}x\" .}}", "  x"),
+        TemplateCase(
+            "{{tpl \"{{.Nil.a}}\" .}}",
+            error:
+                "template: t:1:2: executing \"t\" at <tpl \"{{.Nil.a}}\" .>: error calling tpl: template: gotpl:1:6: executing \"gotpl\" at <.Nil.a>: nil pointer evaluating interface {}.a"
+        ),
         TemplateCase("{{location}}", "template: t:1:2"),
         TemplateCase("\n  {{location}}", "\n  template: t:2:4"),
     ]
