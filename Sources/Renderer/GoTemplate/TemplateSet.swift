@@ -119,7 +119,6 @@ public final class TemplateSet: @unchecked Sendable {
         }
     }
 
-
     /// The stack a parse or an execution runs on: deep `{{template}}` recursion (Go allows
     /// 100000 levels) needs far more than a default thread's stack. Executions stop with Go's
     /// depth error well before it runs out (see `StackGuard`).
