@@ -455,7 +455,8 @@ final class ExecutionState {
 
     private func notAFunction(_ args: [Expr], _ final: EvalValue?) throws {
         if args.count > 1 || final != nil {
-            throw error("can't give argument to non-function \(args[0].description)")
+            throw error(
+                "can't give argument to non-function \(args.first?.description ?? "")")
         }
     }
 

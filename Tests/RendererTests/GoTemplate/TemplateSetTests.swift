@@ -129,6 +129,15 @@ import Testing
         #expect(outputs.contains("<3><1>-3"))
     }
 
+    @Test func manySmallExecutionsAreCheap() throws {
+        let set = TemplateSet()
+        try set.parse(name: "t", text: "x")
+        let start = DispatchTime.now()
+        for _ in 0..<500 { _ = try set.execute(name: "t", data: .null) }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        #expect(seconds < 0.5)
+    }
+
     @Test func largeChartRendersQuickly() throws {
         let set = TemplateSet(functions: testFunctions, options: TemplateOptions(missingKey: .zero))
         try set.parse(
