@@ -35,7 +35,7 @@ struct Capabilities {
     init(kubeVersion: String, extraAPIVersions: [String]) throws {
         guard let parsed = SemanticVersion(kubeVersion) else {
             throw HelmError(
-                "invalid kube version \(GoText.quote(kubeVersion)): invalid semantic version")
+                "invalid kube version \(GoFormat.quote(kubeVersion)): invalid semantic version")
         }
         version = "v\(parsed.major).\(parsed.minor).\(parsed.patch)"
         major = String(parsed.major)

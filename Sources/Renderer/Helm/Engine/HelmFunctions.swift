@@ -34,10 +34,10 @@ extension HelmEngine {
                     return .string(output.replacingOccurrences(of: "<no value>", with: ""))
                 } catch let error as TemplateError where error.kind == .parse {
                     throw FunctionError(
-                        "cannot parse template \(GoText.quote(text)): \(error.description)")
+                        "cannot parse template \(GoFormat.quote(text)): \(error.description)")
                 } catch {
                     throw FunctionError(
-                        "error during tpl function execution for \(GoText.quote(text)): \(error)")
+                        "error during tpl function execution for \(GoFormat.quote(text)): \(error)")
                 }
             },
             "required": Function([.string, .any], canFail: true) { arguments, _ in

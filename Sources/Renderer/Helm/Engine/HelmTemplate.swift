@@ -265,7 +265,7 @@ public struct HelmTemplate {
             || name.range(of: pattern, options: .regularExpression) == nil
         {
             throw HelmError(
-                "release name \(GoText.quote(name)): invalid release name, must match regex \(pattern) and the length must not be longer than 53"
+                "release name \(GoFormat.quote(name)): invalid release name, must match regex \(pattern) and the length must not be longer than 53"
             )
         }
     }

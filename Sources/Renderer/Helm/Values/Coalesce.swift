@@ -84,7 +84,7 @@ public struct Coalescer {
                         destinationGlobals[key] = .map(merged)
                     } else {
                         warnings.append(
-                            "Conflict: cannot merge map onto non-map for \(GoText.quote(key)). Skipping."
+                            "Conflict: cannot merge map onto non-map for \(GoFormat.quote(key)). Skipping."
                         )
                     }
                 } else {

@@ -144,7 +144,7 @@ private struct StrValsParser {
         guard last != nil else { throw StrValsStop.end }
         guard let index = Int(text) else {
             throw HelmError(
-                "error parsing index: strconv.Atoi: parsing \(GoText.quote(text)): invalid syntax")
+                "error parsing index: strconv.Atoi: parsing \(GoFormat.quote(text)): invalid syntax")
         }
         return index
     }
@@ -155,7 +155,7 @@ private struct StrValsParser {
         switch last {
         case nil:
             if key.isEmpty { throw StrValsStop.end }
-            throw HelmError("key \(GoText.quote(key)) has no value")
+            throw HelmError("key \(GoFormat.quote(key)) has no value")
         case "[":
             let index = try keyIndex()
             var list = try Self.existingList(data[key])
@@ -189,7 +189,7 @@ private struct StrValsParser {
             }
         case ",":
             Self.set(&data, key, .string(""))
-            throw HelmError("key \(GoText.quote(key)) has no value (cannot end with ,)")
+            throw HelmError("key \(GoFormat.quote(key)) has no value (cannot end with ,)")
         default:
             try nested(&data, key, level: level + 1) { parser, inner, level in
                 try parser.key(&inner, nestedNameLevel: level)
@@ -221,7 +221,7 @@ private struct StrValsParser {
             failure = error
         }
         if failure == nil && inner.isEmpty {
-            throw HelmError("key map \(GoText.quote(key)) has no value")
+            throw HelmError("key map \(GoFormat.quote(key)) has no value")
         }
         if !inner.isEmpty { Self.set(&data, key, .map(inner)) }
         if let failure { throw failure }
@@ -231,7 +231,7 @@ private struct StrValsParser {
         if index < 0 { throw HelmError("negative \(index) index not allowed") }
         let (text, last) = runesUntil(["[", ".", "="])
         if !text.isEmpty {
-            throw HelmError("unexpected data at end of array index: \(GoText.quote(text))")
+            throw HelmError("unexpected data at end of array index: \(GoFormat.quote(text))")
         }
         switch last {
         case nil:
