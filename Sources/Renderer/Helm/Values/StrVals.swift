@@ -144,7 +144,8 @@ private struct StrValsParser {
         guard last != nil else { throw StrValsStop.end }
         guard let index = Int(text) else {
             throw HelmError(
-                "error parsing index: strconv.Atoi: parsing \(GoFormat.quote(text)): invalid syntax")
+                "error parsing index: strconv.Atoi: parsing \(GoFormat.quote(text)): invalid syntax"
+            )
         }
         return index
     }
