@@ -15,16 +15,7 @@ import Testing
 @Suite("helm conformance")
 struct HelmConformanceTests {
     /// Cases that may differ, with the reason. Every other case must be identical.
-    static let knownDifferences: [String: String] = [
-        "output/template-name-template.txt": "needs Sprig's b64enc (the Sprig library)",
-        "output/template-chart-with-template-lib-dep.txt": "needs Sprig (default, trunc, ...)",
-        "output/template-chart-with-template-lib-archive-dep.txt": "needs Sprig",
-        "output/template-with-invalid-template-expr-debug-show-only.txt": "needs Sprig's b64enc",
-        "output/issue-9027.txt": "needs Helm's toYaml",
-        "scaffold-output/default.txt": "needs Sprig (nindent, trunc, ...)",
-        "scaffold-output/all-on.txt": "needs Sprig",
-        "scaffold-output/overrides.txt": "needs Sprig",
-    ]
+    static let knownDifferences: [String: String] = [:]
 
     static var conformanceRoot: String {
         let packageRoot = URL(fileURLWithPath: #filePath)

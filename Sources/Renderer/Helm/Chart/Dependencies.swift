@@ -124,7 +124,9 @@ public enum DependencyProcessor {
             try processImports(&chart.dependencies[index], coalescer: &coalescer)
         }
         if chart.metadata.dependencies.isEmpty { return }
-        let values = try coalescer.mergeValues(chart, [:])
+        // `ProcessDependencies` (what install runs): coalesced, nulls trimmed.
+        let values = Coalescer.withoutNulls(.map(try coalescer.coalesceValues(chart, [:])))
+            .mapValue
         var imported: [String: Value] = [:]
         for index in chart.metadata.dependencies.indices {
             let dependency = chart.metadata.dependencies[index]
@@ -141,7 +143,7 @@ public enum DependencyProcessor {
                         continue
                     }
                     imported = coalescer.coalesceTables(
-                        imported, pathToMap(parent, found), merge: true)
+                        imported, pathToMap(parent, found), merge: false)
                 case .string(let name):
                     let child = "exports." + name
                     rewritten.append(.map(["child": .string(child), "parent": .string(".")]))
@@ -150,7 +152,7 @@ public enum DependencyProcessor {
                             "ImportValues missing table: \(dependency.name).\(child)")
                         continue
                     }
-                    imported = coalescer.coalesceTables(imported, found, merge: true)
+                    imported = coalescer.coalesceTables(imported, found, merge: false)
                 default:
                     continue
                 }
@@ -170,6 +172,14 @@ public enum DependencyProcessor {
         }
         if case .map(let map) = result { return map }
         return table
+    }
+}
+
+extension Value {
+    /// The entries of a map; empty for anything else.
+    var mapValue: [String: Value] {
+        if case .map(let map) = self { return map }
+        return [:]
     }
 }
 

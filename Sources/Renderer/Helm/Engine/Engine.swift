@@ -114,7 +114,7 @@ public struct HelmEngine {
 
     /// `.Chart`: the metadata as Go's `*chart.Metadata`, fields capitalised.
     static func chartObject(_ metadata: ChartMetadata, isRoot: Bool) -> Value {
-        func strings(_ list: [String]) -> Value { .object(GoStringSlice(strings: list)) }
+        func strings(_ list: [String]) -> Value { .object(GoStringSlice(list)) }
         let maintainers: [Value] = metadata.maintainers.map {
             .object(
                 GoStruct(

@@ -4,12 +4,14 @@ import Foundation
 /// Helm's own.
 public enum HelmLibrary {
     /// The functions Sprig gives templates (`sprig.TxtFuncMap`), with Helm's data functions.
-    /// Until the Sprig library is in this build, an empty map: charts that call Sprig fail
-    /// with Go's `function "x" not defined`.
-    public static var baseFunctions: FunctionMap { [:] }
+    public static var baseFunctions: FunctionMap { HelmFunctions.all() }
 
-    /// `toYaml` for `.Files.AsConfig`/`AsSecrets`.
-    public static let toYAML: @Sendable (Value) -> String = { _ in "" }
+    /// Helm's `toYAML`: the YAML without its last newline, "" when it cannot be marshalled.
+    public static let toYAML: @Sendable (Value) -> String = { value in
+        guard var text = try? GoYAML.marshal(value) else { return "" }
+        if text.hasSuffix("\n") { text.removeLast() }
+        return text
+    }
 
     public static var engine: HelmEngine {
         HelmEngine(baseFunctions: baseFunctions, toYAML: toYAML)
@@ -19,7 +21,7 @@ public enum HelmLibrary {
 extension HelmTemplate {
     /// `--name-template`: the template run with Sprig's functions and no data.
     public func releaseName(fromTemplate text: String) throws -> String {
-        let set = TemplateSet(functions: engine.baseFunctions)
+        let set = TemplateSet(functions: HelmFunctions.sprig())
         try set.parse(name: "name-template", text: text)
         return try set.execute(name: "name-template", data: .null)
     }

@@ -19,32 +19,6 @@ struct GoStruct: GoObject {
     var marshalled: Value? { json }
 }
 
-/// A Go `[]string`.
-struct GoStringSlice: GoObject {
-    var strings: [String]
-    var goTypeName: String { "[]string" }
-    var goKind: String { "slice" }
-    func member(_ name: String) -> GoMember { .missing }
-    var formatted: String { "[" + strings.joined(separator: " ") + "]" }
-    var isTruthy: Bool { !strings.isEmpty }
-    var marshalled: Value? { .list(strings.map { .string($0) }) }
-    var elements: [Value]? { strings.map { .string($0) } }
-}
-
-/// A Go `[]byte` (`.Files.GetBytes`).
-struct GoBytes: GoObject {
-    var data: Data
-    var goTypeName: String { "[]uint8" }
-    var goKind: String { "slice" }
-    func member(_ name: String) -> GoMember { .missing }
-    var formatted: String {
-        "[" + data.map { String($0) }.joined(separator: " ") + "]"
-    }
-    var isTruthy: Bool { !data.isEmpty }
-    var marshalled: Value? { .string(data.base64EncodedString()) }
-    var elements: [Value]? { data.map { .int(Int($0)) } }
-}
-
 /// `.Files`: the chart's non-template files (`engine.files`, a `map[string][]byte`).
 struct HelmFiles: GoObject {
     var files: [String: Data]
@@ -55,7 +29,7 @@ struct HelmFiles: GoObject {
     var goKind: String { "map" }
     var formatted: String {
         "map["
-            + files.keys.sorted().map { "\($0):\(GoBytes(data: files[$0] ?? Data()).formatted)" }
+            + files.keys.sorted().map { "\($0):\(GoBytes(Array(files[$0] ?? Data())).formatted)" }
             .joined(separator: " ") + "]"
     }
     var isTruthy: Bool { !files.isEmpty }
@@ -79,9 +53,9 @@ struct HelmFiles: GoObject {
             return .method(
                 Function([.string]) { arguments, _ in
                     guard case .string(let path) = arguments.first, let data = files[path] else {
-                        return .object(GoBytes(data: Data()))
+                        return .object(GoBytes([]))
                     }
-                    return .object(GoBytes(data: data))
+                    return .object(GoBytes(Array(data)))
                 })
         case "Glob":
             return .method(
@@ -97,13 +71,13 @@ struct HelmFiles: GoObject {
             return .method(
                 Function([.string]) { arguments, _ in
                     guard case .string(let path) = arguments.first, let data = files[path] else {
-                        return .object(GoStringSlice(strings: []))
+                        return .object(GoStringSlice([]))
                     }
                     var text = String(decoding: data, as: UTF8.self)
                     if text.hasSuffix("\n") { text.removeLast() }
                     return .object(
                         GoStringSlice(
-                            strings: text.split(separator: "\n", omittingEmptySubsequences: false)
+                            text.split(separator: "\n", omittingEmptySubsequences: false)
                                 .map(String.init)))
                 })
         case "AsConfig":

@@ -105,7 +105,14 @@ public struct Coalescer {
         let subPrefix = Self.concatPrefix(prefix, chart.name)
         for (key, defaultValue) in chart.values {
             guard let given = values[key] else {
-                values[key] = defaultValue
+                // A subchart's default nulls neither shadow globals nor print; the top chart's
+                // own nulls stay (helm#32530).
+                if !merge && !prefix.isEmpty {
+                    if case .null = defaultValue { continue }
+                    values[key] = Self.withoutNulls(defaultValue)
+                } else {
+                    values[key] = defaultValue
+                }
                 continue
             }
             if case .null = given {
@@ -113,7 +120,7 @@ public struct Coalescer {
                 continue
             }
             guard case .map(var table) = given else { continue }
-            guard case .map(let defaults) = defaultValue else {
+            guard case .map(var defaults) = defaultValue else {
                 if case .null = defaultValue {
                 } else {
                     warnings.append("warning: skipped value for \(subPrefix).\(key): Not a table.")
@@ -121,11 +128,27 @@ public struct Coalescer {
                 continue
             }
             let isSubchart = chart.dependencies.contains { $0.name == key }
+            let mergeHere = isSubchart || merge
+            if !mergeHere && !prefix.isEmpty,
+                case .map(let cleaned) = Self.withoutNulls(.map(defaults))
+            {
+                defaults = cleaned
+            }
             coalesceTables(
-                &table, defaults, prefix: Self.concatPrefix(subPrefix, key),
-                merge: isSubchart || merge)
+                &table, defaults, prefix: Self.concatPrefix(subPrefix, key), merge: mergeHere)
             values[key] = .map(table)
         }
+    }
+
+    /// `cleanNilValues`: the value with every null map entry removed, at every depth.
+    static func withoutNulls(_ value: Value) -> Value {
+        guard case .map(let map) = value else { return value }
+        var out: [String: Value] = [:]
+        for (key, entry) in map {
+            if case .null = entry { continue }
+            out[key] = withoutNulls(entry)
+        }
+        return .map(out)
     }
 
     /// `coalesceTablesFullKey`: `source` under `destination`, which wins.
@@ -134,6 +157,13 @@ public struct Coalescer {
         merge: Bool
     ) {
         var source = source
+        // A null given over a default removes it; a null over nothing (or a null default)
+        // stays a null.
+        let sourceNonNull = Set(
+            source.filter {
+                if case .null = $0.value { return false }
+                return true
+            }.keys)
         for (key, value) in destination {
             if case .null = value { source[key] = .null }
         }
@@ -143,7 +173,7 @@ public struct Coalescer {
                 destination[key] = value
                 continue
             }
-            if case .null = existing, !merge {
+            if case .null = existing, !merge, sourceNonNull.contains(key) {
                 destination.removeValue(forKey: key)
                 continue
             }
