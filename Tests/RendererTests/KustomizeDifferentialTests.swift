@@ -17,8 +17,7 @@ struct KustomizeDifferentialTests {
     func randomOverlayRendersAsKubectlDoes(_ seed: Int) throws {
         var generator = OverlayGenerator(seed: UInt64(seed) &+ 0x5EED)
         let files = generator.tree()
-        let scratch = try ScratchDirectory(prefix: "kustomize-diff")
-        for (path, text) in files { try scratch.write(path, text) }
+        let scratch = try ScratchDirectory.holding(files, prefix: "kustomize-diff")
         let overlay = scratch.path("top")
         let kubectl = try ProcessRunner.run(["kubectl", "kustomize", overlay])
         let ours: String

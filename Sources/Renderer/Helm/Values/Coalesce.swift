@@ -105,9 +105,9 @@ public struct Coalescer {
         let subPrefix = Self.concatPrefix(prefix, chart.name)
         for (key, defaultValue) in chart.values {
             guard let given = values[key] else {
-                // A subchart's default nulls neither shadow globals nor print; the top chart's
-                // own nulls stay (helm#32530).
-                if !merge && !prefix.isEmpty {
+                // A chart's default nulls neither shadow globals nor print (Helm v4.2.3 drops
+                // them from the top chart's values too, as the differential test shows).
+                if !merge {
                     if case .null = defaultValue { continue }
                     values[key] = Self.withoutNulls(defaultValue)
                 } else {
@@ -129,7 +129,7 @@ public struct Coalescer {
             }
             let isSubchart = chart.dependencies.contains { $0.name == key }
             let mergeHere = isSubchart || merge
-            if !mergeHere && !prefix.isEmpty,
+            if !mergeHere,
                 case .map(let cleaned) = Self.withoutNulls(.map(defaults))
             {
                 defaults = cleaned

@@ -1,0 +1,135 @@
+import Foundation
+import Renderer
+import ShipFiles
+import ShipMLTestSupport
+import Testing
+
+/// Random charts and values from a fixed seed, rendered by Helm's own Go engine
+/// (`scripts/helm-oracle.py`, helm-python-sdk 0.2.2) and by shipml: the output (or the error
+/// message) must be identical. A failure prints the chart so it can become a named case.
+@Suite("helm differential")
+struct HelmDifferentialTests {
+    static let caseCount = 120
+
+    static var oracle: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scripts/helm-oracle.py").path
+    }
+
+    static var oracleAvailable: Bool {
+        guard ProcessRunner.which("python3") != nil,
+            let check = try? ProcessRunner.run(["python3", "-c", "import helm_python"])
+        else { return false }
+        return check.succeeded
+    }
+
+    static let skipReason: Comment =
+        "helm-python-sdk is not installed (pip3 install helm-python-sdk==0.2.2)"
+
+    @Test(.enabled(if: oracleAvailable, skipReason), arguments: 0..<caseCount)
+    func randomChartRendersAsHelmDoes(_ seed: Int) throws {
+        let files = ChartGenerator.chart(seed: UInt64(seed) &+ 0x4E1A)
+        let scratch = try ScratchDirectory.holding(files, prefix: "helm-diff")
+        let chart = scratch.path("chart")
+        var arguments = ["python3", Self.oracle, chart]
+        var values = HelmValueOptions()
+        if files["values.json"] != nil {
+            arguments.append(scratch.path("values.json"))
+            values.jsonValues = [files["values.json"] ?? "{}"]
+        }
+        let helm = try ProcessRunner.run(arguments)
+        let expected = helm.succeeded ? helm.stdout : helm.stderr
+        let result = HelmTemplate(engine: HelmLibrary.engine).run(
+            chartPath: chart, values: values, options: HelmTemplateOptions(),
+            fileSystem: LocalFileSystem())
+        let ours = result.error.map { "Error: \($0)\n" } ?? result.output
+        let tree = files.sorted { $0.key < $1.key }
+            .map { "--- \($0.key)\n\($0.value)" }.joined(separator: "\n")
+        #expect(ours == expected, "seed \(seed):\n\(tree)\n\(firstDifference(ours, expected))")
+    }
+}
+
+/// A seeded generator of small charts: values of every kind (empty, null, zero, unicode, large
+/// numbers, nested maps and lists) and ConfigMaps whose data run expressions over them with
+/// Helm's and Sprig's functions.
+struct ChartGenerator {
+    var random: OverlayGenerator
+
+    init(seed: UInt64) { random = OverlayGenerator(seed: seed) }
+
+    static let scalars = [
+        "0", "1", "-3", "3.5", "1000000", "1e+06", "12345678901234", "true", "false", "yes",
+        "null", "~", "\"\"", "\"text\"", "\"ünïcødé ☃\"", "\"a: b\"", "\"0123\"", "on", "1.0",
+    ]
+
+    static let expressions = [
+        ".Values.%K", ".Values.%K | quote", ".Values.%K | toString | upper",
+        "default \"fallback\" .Values.%K", "toYaml .Values.%K", "toJson .Values.%K",
+        ".Values.%K | kindOf", "typeOf .Values.%K", "empty .Values.%K",
+        "printf \"%v|%T\" .Values.%K .Values.%K", "include \"helper\" .Values.%K",
+        "tpl \"{{ .Release.Name }}-{{ .Chart.Name }}\" .", ".Values.%K | toString | b64enc",
+        ".Values.%K | toString | sha256sum | trunc 8", "coalesce .Values.%K \"c\"",
+        "ternary \"y\" \"n\" (empty .Values.%K)", ".Capabilities.KubeVersion.Version",
+        ".Template.Name", ".Chart.Version", "list .Values.%K 1 \"x\" | toJson",
+        "dict \"k\" .Values.%K | toYaml", ".Values.%K | toString | len",
+        "fromYaml (toYaml .Values.nested) | toJson", "keys .Values.nested | sortAlpha | join \",\"",
+    ]
+
+    mutating func value(depth: Int) -> String {
+        if depth < 2 && random.chance(25) {
+            let count = Int(random.next() % 3)
+            let items = (0..<count).map { _ in value(depth: depth + 1) }
+            return "[" + items.joined(separator: ", ") + "]"
+        }
+        if depth < 2 && random.chance(20) {
+            let count = Int(random.next() % 3)
+            let items = (0..<count).map { index in "k\(index): \(value(depth: depth + 1))" }
+            return "{" + items.joined(separator: ", ") + "}"
+        }
+        return random.pick(Self.scalars)
+    }
+
+    static func chart(seed: UInt64) -> [String: String] {
+        var generator = ChartGenerator(seed: seed)
+        return generator.chart()
+    }
+
+    mutating func chart() -> [String: String] {
+        let keys = ["a", "b", "c", "d", "e", "f"]
+        var valuesYAML = "nested:\n  z: 1\n  y: [1, two]\n  x: {q: null}\n"
+        for key in keys where random.chance(80) {
+            valuesYAML += "\(key): \(value(depth: 0))\n"
+        }
+        var data = ""
+        for index in 0..<6 {
+            let key = random.pick(keys + ["missing"])
+            let expression = random.pick(Self.expressions)
+                .replacingOccurrences(of: "%K", with: key)
+            data += "  v\(index): |\n    {{- (\(expression)) | toString | nindent 4 }}\n"
+        }
+        var files: [String: String] = [
+            "chart/Chart.yaml": "apiVersion: v2\nname: gen\nversion: 0.1.\(random.next() % 10)\n",
+            "chart/values.yaml": valuesYAML,
+            "chart/templates/_helpers.tpl":
+                "{{- define \"helper\" -}}h={{ . }}{{- end -}}\n",
+            "chart/templates/cm.yaml":
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cm\ndata:\n"
+                + data,
+        ]
+        if random.chance(30) {
+            files["values.json"] =
+                "{\"a\": \(random.pick(["1", "\"s\"", "null", "{\"k\": 2}", "[1,2]"]))}"
+        }
+        return files
+    }
+}
+
+extension ScratchDirectory {
+    /// A new scratch directory holding `files` (relative path to text).
+    static func holding(_ files: [String: String], prefix: String) throws -> ScratchDirectory {
+        let scratch = try ScratchDirectory(prefix: prefix)
+        for (path, text) in files { try scratch.write(path, text) }
+        return scratch
+    }
+}
