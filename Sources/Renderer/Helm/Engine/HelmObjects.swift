@@ -110,18 +110,19 @@ func lastComponent(_ path: String) -> String {
     String(path.split(separator: "/").last ?? Substring(path))
 }
 
-/// A glob as gobwas/glob compiles it with `/` as separator: `*` within a path part, `**`
-/// across parts, `?` one character, `[...]` classes, `{a,b}` alternatives.
+/// A glob as gobwas/glob compiles it with `/` as separator (`.Files.Glob`): `*` within a path
+/// part, `**` across parts, `?` one character, `[...]` classes, `{a,b}` alternatives. With
+/// `filepathMatch`, Go's `filepath.Match` instead (`--show-only`): no `**`, no braces.
 struct GlobPattern: @unchecked Sendable {
     // @unchecked: NSRegularExpression is immutable once made and safe to share.
     let regex: NSRegularExpression?
 
-    init(_ pattern: String, separator: Bool = true) {
+    init(_ pattern: String, filepathMatch: Bool = false) {
         var out = "^"
         var inClass = false
         var braceDepth = 0
         var characters = Array(pattern)[...]
-        let any = separator ? "[^/]" : "."
+        let any = "[^/]"
         while let character = characters.popFirst() {
             if inClass {
                 if character == "]" { inClass = false }
@@ -130,7 +131,7 @@ struct GlobPattern: @unchecked Sendable {
             }
             switch character {
             case "*":
-                if characters.first == "*" {
+                if characters.first == "*" && !filepathMatch {
                     characters = characters.dropFirst()
                     out += ".*"
                 } else {
@@ -140,7 +141,7 @@ struct GlobPattern: @unchecked Sendable {
             case "[":
                 inClass = true
                 out += "["
-            case "{" where separator:
+            case "{" where !filepathMatch:
                 braceDepth += 1
                 out += "(?:"
             case "}" where braceDepth > 0:

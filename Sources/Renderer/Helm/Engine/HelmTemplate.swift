@@ -290,7 +290,7 @@ public struct HelmTemplate {
             for item in split {
                 guard let document = Self.document(item) else { continue }
                 let path = String(document.source.drop { $0 != "/" }.dropFirst())
-                if GlobPattern(pattern).matches(path) {
+                if GlobPattern(pattern, filepathMatch: true).matches(path) {
                     chosen.append(item)
                     documents.append(document)
                     found = true
