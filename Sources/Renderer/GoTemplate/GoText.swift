@@ -2,6 +2,9 @@
 // and character literals, and parsing number literals with Go's syntax (base prefixes, underscores).
 
 enum GoText {
+    /// `strconv.Quote`; kept for callers from before GoFormat, which now does the work.
+    static func quote(_ text: String) -> String { GoFormat.quote(text) }
+
     /// Rewrites each scalar that `replacement` has a text for; keeps the others.
     static func escape(_ text: String, _ replacement: (Unicode.Scalar) -> String?) -> String {
         var out = ""
