@@ -585,6 +585,9 @@ final class ExecutionState {
         case .object(let object) where object.mapEntries != nil:
             if hasArgs { throw error("\(name) is not a method but has arguments") }
             if let found = object.mapEntries?[name] { return .concrete(found) }
+            if runtime.options.missingKey == .zero && object.goTypeName == "map[string]string" {
+                return .concrete(.string(""))
+            }
             return try missingKey(name)
         case .object(let object):
             switch object.member(name) {

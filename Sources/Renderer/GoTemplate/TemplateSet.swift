@@ -32,7 +32,21 @@ public struct TemplateOptions: Sendable {
 ///
 /// Parse each file once with `parse(name:text:)`, then `execute(name:data:)` any of them, from
 /// any thread. Functions receive a `CallContext` through which they can run another template
-/// of the set (`include`) or a text over the set's definitions (`tpl`).
+/// of the set (`include`) or a text over the set's definitions (`tpl`):
+///
+/// ```swift
+/// let set = TemplateSet(functions: helmFunctions, options: TemplateOptions(missingKey: .zero))
+/// try set.parse(name: "chart/templates/_helpers.tpl", text: helpers)
+/// try set.parse(name: "chart/templates/deploy.yaml", text: deploy)
+/// let yaml = try set.execute(name: "chart/templates/deploy.yaml", data: .map(top))
+/// ```
+///
+/// Errors are `TemplateError`s with Go's text. Where this differs from Go's text/template:
+/// complex constants (`1i`) are parse errors; there are no unsigned integer types (indexing a
+/// string gives an `int`); custom delimiters are not supported; a function that changes a map
+/// argument (Sprig's `set`) changes the variable it was given (`$d`, `$d.a`), not a map reached
+/// through dot (`set .Values ...`); and recursion stops with Go's `exceeded maximum template
+/// depth` error when the thread's stack would run out, even below 100000 levels.
 public final class TemplateSet: @unchecked Sendable {
     // @unchecked: `templates` is only read or written while holding `lock`; executions work on
     // an immutable snapshot of it.
