@@ -276,12 +276,16 @@ import Testing
         TemplateCase("a{{/* x */}}b{{- /* y */}}c", "abc"),
         TemplateCase("{{.héllo}}", "wörld", data: map(["héllo": .string("wörld")])),
         TemplateCase("{{$ünï := 1}}{{$ünï}}", "1"),
-        TemplateCase("é{{.x}}", error: "template: t:1:4: executing \"t\" at <.x>: can't evaluate field x in type int", data: .int(1)),
+        TemplateCase(
+            "é{{.x}}",
+            error: "template: t:1:4: executing \"t\" at <.x>: can't evaluate field x in type int",
+            data: .int(1)),
         TemplateCase("{{.a-b}}", error: "template: t:1: bad character U+002D '-'"),
         TemplateCase("{{.a|printf \"%v\"}}", "<nil>", data: .map([:])),
         TemplateCase("{{if}}{{end}}", error: "template: t:1: missing value for if"),
         TemplateCase("{{end x}}", error: "template: t:1: unexpected \"x\" in end"),
-        TemplateCase("{{with .x}}{{else if .y}}{{end}}", error: "template: t:1: unexpected <if> in input"),
+        TemplateCase(
+            "{{with .x}}{{else if .y}}{{end}}", error: "template: t:1: unexpected <if> in input"),
     ]
 
     static let templates: [TemplateCase] = [
