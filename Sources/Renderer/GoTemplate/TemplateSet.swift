@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Go's `missingkey` option: what `.key` gives when a map has no such key.
 public enum MissingKey: Sendable, Equatable {
