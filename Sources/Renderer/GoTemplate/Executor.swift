@@ -121,7 +121,7 @@ final class ExecutionRuntime: Sendable {
                 kind: .execution,
                 description:
                     "template: no template \(GoFormat.quote(name)) associated with template "
-                    + GoFormat.quote(name), templateName: name, fileName: nil)
+                    + GoFormat.quote(options.rootName), templateName: name, fileName: nil)
         }
         return try execute(template, data: data)
     }

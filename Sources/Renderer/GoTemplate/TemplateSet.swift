@@ -17,13 +17,18 @@ public struct TemplateOptions: Sendable {
     public var maxDepth: Int
     /// How deeply `executeTemplate`/`executeText` (Helm's `include`/`tpl`) runs may nest.
     public var maxNesting: Int
+    /// The name of the set's own template (Go's `template.New(name)`), which Go names when a
+    /// template is missing: `no template "x" associated with template "gotpl"` in Helm.
+    public var rootName: String
 
     public init(
-        missingKey: MissingKey = .default, maxDepth: Int = 100_000, maxNesting: Int = 10_000
+        missingKey: MissingKey = .default, maxDepth: Int = 100_000, maxNesting: Int = 10_000,
+        rootName: String = ""
     ) {
         self.missingKey = missingKey
         self.maxDepth = maxDepth
         self.maxNesting = maxNesting
+        self.rootName = rootName
     }
 }
 

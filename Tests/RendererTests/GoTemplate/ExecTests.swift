@@ -331,7 +331,7 @@ import Testing
         TemplateCase(
             "{{include \"none\" 2}}",
             error:
-                "template: t:1:2: executing \"t\" at <include \"none\" 2>: error calling include: template: no template \"none\" associated with template \"none\""
+                "template: t:1:2: executing \"t\" at <include \"none\" 2>: error calling include: template: no template \"none\" associated with template \"\""
         ),
         TemplateCase(
             "{{tpl \"{{.S}}-{{template \\\"x\\\"}}\" .}}{{define \"x\"}}X{{end}}", "xyz-X"),

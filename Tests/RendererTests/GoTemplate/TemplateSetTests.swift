@@ -46,14 +46,14 @@ import Testing
     }
 
     @Test func executingAnUnknownTemplateFails() {
-        let set = TemplateSet()
+        let set = TemplateSet(options: TemplateOptions(rootName: "gotpl"))
         #expect(throws: TemplateError.self) { try set.execute(name: "nope", data: .null) }
         do {
             _ = try set.execute(name: "nope", data: .null)
         } catch let error as TemplateError {
             #expect(
                 error.description
-                    == "template: no template \"nope\" associated with template \"nope\"")
+                    == "template: no template \"nope\" associated with template \"gotpl\"")
         } catch {
             Issue.record("\(error)")
         }
