@@ -101,6 +101,22 @@ import Testing
         #expect(throws: TemplateError.self) { try set.execute(name: "t", data: .null) }
     }
 
+    @Test func deeplyNestedTextsParseRunAndFree() throws {
+        let depth = 9999
+        let parens =
+            String(repeating: "(", count: depth) + "1" + String(repeating: ")", count: depth)
+        let ifs =
+            String(repeating: "{{if true}}", count: depth) + "x"
+            + String(repeating: "{{end}}", count: depth)
+        do {
+            let set = TemplateSet()
+            try set.parse(name: "parens", text: "{{" + parens + "}}")
+            try set.parse(name: "ifs", text: ifs)
+            #expect(try set.execute(name: "parens", data: .null) == "1")
+            #expect(try set.execute(name: "ifs", data: .null) == "x")
+        }
+    }
+
     @Test func recursionThroughIncludeStops() throws {
         let set = TemplateSet(functions: testFunctions)
         try set.parse(
