@@ -33,6 +33,14 @@ enum EvalValue {
     var argument: Value { unboxed ?? .null }
 }
 
+/// Dot (`.`) as the executor passes it down: a value, or, at the top of a template, the
+/// template's `$` read when dot is used, so that a map function changing `$` or `.` (Sprig's
+/// `set . "k" v`) is seen by the rest of the template, as Go's shared maps are.
+enum Dot {
+    case value(EvalValue)
+    case root
+}
+
 /// The type a callee declares for a parameter.
 enum ParamType {
     /// `reflect.Value`: anything, including a missing value, passes unchanged.
@@ -137,10 +145,9 @@ final class ExecutionRuntime: Sendable {
                 templateName: name, fileName: template.source.parseName)
         }
         let state = ExecutionState(runtime: self, template: template)
-        let dot: EvalValue = data.isNilInterface ? .invalid : .concrete(data)
-        state.vars = [("$", dot)]
+        state.vars = [("$", data.isNilInterface ? .invalid : .concrete(data))]
         do {
-            try state.walk(dot, template.root)
+            try state.walk(.root, template.root)
         } catch is ControlFlow {
             throw state.error("break or continue outside range")
         }
@@ -233,6 +240,14 @@ final class ExecutionState {
 
     // MARK: Variables
 
+    /// The value of dot: `$` of the template when dot is its root.
+    private func resolve(_ dot: Dot) -> EvalValue {
+        switch dot {
+        case .value(let value): return value
+        case .root: return vars.first?.value ?? .invalid
+        }
+    }
+
     private func push(_ name: String, _ value: EvalValue) {
         vars.append((name, value))
     }
@@ -263,7 +278,7 @@ final class ExecutionState {
 
     // MARK: Walking
 
-    func walk(_ dot: EvalValue, _ list: ListNode) throws {
+    func walk(_ dot: Dot, _ list: ListNode) throws {
         node = .list(list)
         if !runtime.stack.hasRoom {
             throw error("exceeded maximum template depth (\(runtime.options.maxDepth))")
@@ -271,7 +286,7 @@ final class ExecutionState {
         for child in list.nodes { try walk(dot, child) }
     }
 
-    private func walk(_ dot: EvalValue, _ current: ParseNode) throws {
+    private func walk(_ dot: Dot, _ current: ParseNode) throws {
         switch current {
         case .text(_, let text):
             out += text
@@ -314,18 +329,18 @@ final class ExecutionState {
         }
     }
 
-    private func walkIfOrWith(isWith: Bool, _ dot: EvalValue, _ branch: BranchNode) throws {
+    private func walkIfOrWith(isWith: Bool, _ dot: Dot, _ branch: BranchNode) throws {
         let mark = vars.count
         defer { pop(mark) }
         let value = try evalPipeline(dot, branch.pipe)
         if value.unboxed?.isTrue ?? false {
-            try walk(isWith ? value : dot, branch.list)
+            try walk(isWith ? .value(value) : dot, branch.list)
         } else if let elseList = branch.elseList {
             try walk(dot, elseList)
         }
     }
 
-    private func walkRange(_ dot: EvalValue, _ branch: BranchNode) throws {
+    private func walkRange(_ dot: Dot, _ branch: BranchNode) throws {
         node = .node(.rangeNode(branch))
         let outerMark = vars.count
         defer { pop(outerMark) }
@@ -349,7 +364,7 @@ final class ExecutionState {
             }
             defer { pop(mark) }
             do {
-                try walk(element, branch.list)
+                try walk(.value(element), branch.list)
             } catch ControlFlow.continueLoop {}
         }
         var ran = false
@@ -414,7 +429,7 @@ final class ExecutionState {
         }
     }
 
-    private func walkTemplate(_ dot: EvalValue, name: String, pipe: PipeNode?) throws {
+    private func walkTemplate(_ dot: Dot, name: String, pipe: PipeNode?) throws {
         guard let called = runtime.templates[name] else {
             throw error("template \(GoFormat.quote(name)) not defined")
         }
@@ -427,12 +442,12 @@ final class ExecutionState {
         vars = [("$", newDot)]
         depth += 1
         defer { (template, vars, depth, node) = saved }
-        try walk(newDot, called.root)
+        try walk(.root, called.root)
     }
 
     // MARK: Pipelines and commands
 
-    func evalPipeline(_ dot: EvalValue, _ pipe: PipeNode?) throws -> EvalValue {
+    func evalPipeline(_ dot: Dot, _ pipe: PipeNode?) throws -> EvalValue {
         guard let pipe else { return .invalid }
         node = .pipe(pipe)
         if !runtime.stack.hasRoom {
@@ -460,7 +475,7 @@ final class ExecutionState {
         }
     }
 
-    private func evalCommand(_ dot: EvalValue, _ cmd: CommandNode, final: EvalValue?) throws
+    private func evalCommand(_ dot: Dot, _ cmd: CommandNode, final: EvalValue?) throws
         -> EvalValue
     {
         guard let first = cmd.args.first else { return .invalid }
@@ -484,7 +499,7 @@ final class ExecutionState {
         try notAFunction(cmd.args, final)
         switch first {
         case .bool(_, let value): return .concrete(.bool(value))
-        case .dot: return dot
+        case .dot: return resolve(dot)
         case .nilValue: throw error("nil is not a command")
         case .number(let number): return try idealConstant(number)
         case .string(_, _, let text): return .concrete(.string(text))
@@ -512,14 +527,14 @@ final class ExecutionState {
     }
 
     private func evalFieldNode(
-        _ dot: EvalValue, _ field: Expr, _ idents: [String], args: [Expr]?, final: EvalValue?
+        _ dot: Dot, _ field: Expr, _ idents: [String], args: [Expr]?, final: EvalValue?
     ) throws -> EvalValue {
         node = .expr(field)
-        return try evalFieldChain(dot, dot, field, idents[...], args: args, final: final)
+        return try evalFieldChain(dot, resolve(dot), field, idents[...], args: args, final: final)
     }
 
     private func evalChainNode(
-        _ dot: EvalValue, _ chain: Expr, _ base: Expr, _ fields: [String], args: [Expr]?,
+        _ dot: Dot, _ chain: Expr, _ base: Expr, _ fields: [String], args: [Expr]?,
         final: EvalValue?
     ) throws -> EvalValue {
         node = .expr(chain)
@@ -531,7 +546,7 @@ final class ExecutionState {
     }
 
     private func evalVariableNode(
-        _ dot: EvalValue, _ variable: Expr, _ idents: [String], args: [Expr]?, final: EvalValue?
+        _ dot: Dot, _ variable: Expr, _ idents: [String], args: [Expr]?, final: EvalValue?
     ) throws -> EvalValue {
         node = .expr(variable)
         let value = try varValue(idents[0])
@@ -544,7 +559,7 @@ final class ExecutionState {
     }
 
     private func evalFieldChain(
-        _ dot: EvalValue, _ receiver: EvalValue, _ fieldNode: Expr, _ idents: ArraySlice<String>,
+        _ dot: Dot, _ receiver: EvalValue, _ fieldNode: Expr, _ idents: ArraySlice<String>,
         args: [Expr]?, final: EvalValue?
     ) throws -> EvalValue {
         var receiver = receiver
@@ -556,7 +571,7 @@ final class ExecutionState {
     }
 
     private func evalField(
-        _ dot: EvalValue, _ name: String, _ fieldNode: Expr, args: [Expr]?, final: EvalValue?,
+        _ dot: Dot, _ name: String, _ fieldNode: Expr, args: [Expr]?, final: EvalValue?,
         _ receiver: EvalValue
     ) throws -> EvalValue {
         let value: Value
@@ -624,7 +639,7 @@ final class ExecutionState {
     }
 
     private func evalFunction(
-        _ dot: EvalValue, _ identifier: Expr, _ name: String, callNode: ErrorNode, args: [Expr]?,
+        _ dot: Dot, _ identifier: Expr, _ name: String, callNode: ErrorNode, args: [Expr]?,
         final: EvalValue?
     ) throws -> EvalValue {
         node = .expr(identifier)
@@ -654,7 +669,7 @@ final class ExecutionState {
     }
 
     private func evalCall(
-        _ dot: EvalValue, _ callee: Callee, callNode: ErrorNode, name: String, args: [Expr]?,
+        _ dot: Dot, _ callee: Callee, callNode: ErrorNode, name: String, args: [Expr]?,
         final: EvalValue?
     ) throws -> EvalValue {
         let argNodes = args.map { Array($0.dropFirst()) } ?? []
@@ -713,7 +728,7 @@ final class ExecutionState {
                 throw self.error("error calling \(name): \(ExecutionState.message(of: error))")
             }
             if let index = function.mutatesArgument, index < argNodes.count {
-                try storeBack(result, into: argNodes[index])
+                try storeBack(result, into: argNodes[index], dot: dot)
             }
             if case .null = result { return .boxed(.null) }
             return .concrete(result)
@@ -735,10 +750,17 @@ final class ExecutionState {
 
     /// Go maps are references: a function that changes its map argument (Sprig's `set`) changes
     /// the variable it came from. Values are not, so the changed map is stored back into the
-    /// variable (`$d`, or the map at `$d.a.b`).
-    private func storeBack(_ result: Value, into argument: Expr) throws {
-        guard case .variable(_, let idents) = argument, let root = idents.first else { return }
-        guard let current = try varValue(root).unboxed else { return }
+    /// variable (`$d`, or the map at `$d.a.b`), or into `$` when the argument is dot or a field
+    /// of dot at the top of a template (`set .Values "k" v`).
+    private func storeBack(_ result: Value, into argument: Expr, dot: Dot) throws {
+        let idents: [String]
+        switch (argument, dot) {
+        case (.variable(_, let names), _): idents = names
+        case (.dot, .root): idents = ["$"]
+        case (.field(_, let names), .root): idents = ["$"] + names
+        default: return
+        }
+        guard let root = idents.first, let current = try varValue(root).unboxed else { return }
         if let updated = ExecutionState.replacing(in: current, at: idents.dropFirst(), with: result)
         {
             try setVar(root, .concrete(updated))
@@ -815,11 +837,11 @@ final class ExecutionState {
         }
     }
 
-    private func evalArg(_ dot: EvalValue, _ type: ParamType?, _ arg: Expr) throws -> EvalValue {
+    private func evalArg(_ dot: Dot, _ type: ParamType?, _ arg: Expr) throws -> EvalValue {
         node = .expr(arg)
         switch arg {
         case .dot:
-            return try validateType(dot, type)
+            return try validateType(resolve(dot), type)
         case .nilValue:
             if let type {
                 if canBeNil(type) { return .boxed(.null) }
@@ -874,11 +896,11 @@ final class ExecutionState {
         }
     }
 
-    private func evalEmptyInterface(_ dot: EvalValue, _ arg: Expr) throws -> EvalValue {
+    private func evalEmptyInterface(_ dot: Dot, _ arg: Expr) throws -> EvalValue {
         node = .expr(arg)
         switch arg {
         case .bool(_, let value): return .concrete(.bool(value))
-        case .dot: return dot
+        case .dot: return resolve(dot)
         case .field(_, let idents):
             return try evalFieldNode(dot, arg, idents, args: nil, final: nil)
         case .identifier(_, let name):

@@ -130,6 +130,10 @@ private struct StringMap: GoObject {
         TemplateCase("{{$d := .D}}{{$_ := set $d \"n\" 2}}{{$d.n}} {{$d.k}}", "2 v", data: data),
         TemplateCase(
             "{{$d := dict \"in\" (dict)}}{{$_ := set $d.in \"x\" 3}}{{$d.in.x}}", "3", data: data),
+        TemplateCase("{{$_ := set .D \"n\" 2}}{{.D.n}} {{$.D.n}}", "2 2", data: data),
+        TemplateCase("{{$_ := set . \"top\" 1}}{{.top}} {{$.top}}", "1 1", data: data),
+        TemplateCase("{{$_ := set $.D \"m\" 3}}{{.D.m}}", "3", data: data),
+        TemplateCase("{{if true}}{{$_ := set .D \"i\" 4}}{{end}}{{.D.i}}", "4", data: data),
         TemplateCase("{{range $v := 3}}{{printf \"%T%d\" $v $v}}{{end}}", "int0int1int2"),
         TemplateCase("{{printf \"%04x\" 127}}", "007f"),
         TemplateCase("{{printf \"%5.2f|%-4s|%q\" 3.14159 \"ab\" \"c\"}}", " 3.14|ab  |\"c\""),
