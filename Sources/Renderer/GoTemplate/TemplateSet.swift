@@ -49,9 +49,10 @@ public struct TemplateOptions: Sendable {
 /// Errors are `TemplateError`s with Go's text. Where this differs from Go's text/template:
 /// complex constants (`1i`) are parse errors; there are no unsigned integer types (indexing a
 /// string gives an `int`); custom delimiters are not supported; a function that changes a map
-/// argument (Sprig's `set`) changes the variable it was given (`$d`, `$d.a`), not a map reached
-/// through dot (`set .Values ...`); and recursion stops with Go's `exceeded maximum template
-/// depth` error when the thread's stack would run out, even below 100000 levels.
+/// argument (Sprig's `set`) changes the variable it was given (`$d`, `$d.a`) or, at the top of a
+/// template, `$` (`set .Values ...`), but not other aliases of that map (dot inside `with` or
+/// `range`, a template called with it); and recursion stops with Go's `exceeded maximum
+/// template depth` error when the thread's stack would run out, even below 100000 levels.
 public final class TemplateSet: @unchecked Sendable {
     // @unchecked: `templates` is only read or written while holding `lock`; executions work on
     // an immutable snapshot of it.
