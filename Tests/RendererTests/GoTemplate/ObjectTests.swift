@@ -56,7 +56,7 @@ private struct StringMap: GoObject {
         "D": .map(["k": .string("v")]),
     ])
 
-    static let functions: FunctionMap = testFunctions.merging([
+    static let functions: FunctionMap = goTemplateFunctions.merging([
         "set": {
             var function = Function([.map, .string, .any]) { args, _ in
                 guard case .map(var entries) = args[0], case .string(let key) = args[1] else {

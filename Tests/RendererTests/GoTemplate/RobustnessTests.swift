@@ -22,7 +22,7 @@ import Testing
         for _ in 0..<3000 {
             var text = ""
             for _ in 0..<Int(generator.next() % 24) { text += generator.pick(Self.pieces) }
-            let set = TemplateSet(functions: testFunctions)
+            let set = TemplateSet(functions: goTemplateFunctions)
             do {
                 try set.parse(name: "t", text: text)
                 parsed += 1

@@ -7,7 +7,7 @@ import Testing
 /// the template, depth limits, and parallel execution.
 @Suite struct GoTemplateSetTests {
     @Test func definitionsAreSharedAcrossFiles() throws {
-        let set = TemplateSet(functions: testFunctions)
+        let set = TemplateSet(functions: goTemplateFunctions)
         try set.parse(name: "_helpers.tpl", text: "{{define \"name\"}}app-{{.}}{{end}}\n")
         try set.parse(name: "deploy.yaml", text: "name: {{template \"name\" \"web\"}}")
         try set.parse(name: "svc.yaml", text: "name: {{include \"name\" \"svc\" | upper}}")
@@ -92,7 +92,7 @@ import Testing
     }
 
     @Test func deepRecursionThroughControlStructures() throws {
-        let set = TemplateSet(functions: testFunctions)
+        let set = TemplateSet(functions: goTemplateFunctions)
         try set.parse(
             name: "t",
             text:
@@ -118,14 +118,14 @@ import Testing
     }
 
     @Test func recursionThroughIncludeStops() throws {
-        let set = TemplateSet(functions: testFunctions)
+        let set = TemplateSet(functions: goTemplateFunctions)
         try set.parse(
             name: "t", text: "{{define \"r\"}}{{include \"r\" .}}{{end}}{{include \"r\" 1}}")
         #expect(throws: TemplateError.self) { try set.execute(name: "t", data: .null) }
     }
 
     @Test func executesInParallel() async throws {
-        let set = TemplateSet(functions: testFunctions)
+        let set = TemplateSet(functions: goTemplateFunctions)
         try set.parse(name: "h", text: "{{define \"item\"}}<{{.}}>{{end}}")
         for index in 0..<20 {
             try set.parse(
@@ -155,7 +155,8 @@ import Testing
     }
 
     @Test func largeChartRendersQuickly() throws {
-        let set = TemplateSet(functions: testFunctions, options: TemplateOptions(missingKey: .zero))
+        let set = TemplateSet(
+            functions: goTemplateFunctions, options: TemplateOptions(missingKey: .zero))
         try set.parse(
             name: "_helpers.tpl",
             text: """

@@ -33,7 +33,7 @@ struct TemplateCase: Sendable, CustomStringConvertible {
 }
 
 /// Test functions with Go signatures, as a FuncMap in Go's exec_test.go would have them.
-let testFunctions: FunctionMap = [
+let goTemplateFunctions: FunctionMap = [
     "upper": Function([.string]) { args, _ in
         guard case .string(let text) = args[0] else { return .null }
         return .string(text.uppercased())
@@ -101,7 +101,7 @@ let testFunctions: FunctionMap = [
 /// Parses `text` as template "t" and runs it.
 func run(
     _ text: String, _ data: Value = .null, missingKey: MissingKey = .default,
-    functions: FunctionMap = testFunctions
+    functions: FunctionMap = goTemplateFunctions
 ) -> Outcome {
     let set = TemplateSet(functions: functions, options: TemplateOptions(missingKey: missingKey))
     do {
