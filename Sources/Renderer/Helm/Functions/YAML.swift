@@ -374,7 +374,15 @@ public enum GoYAML {
         }
 
         func pair(_ pair: (String, Node), indent: Int, into out: inout String) {
-            out += keyText(pair.0) + ":"
+            if analyze(pair.0).multiline || pair.0.utf8.count > 128 {
+                // Not a simple key: go-yaml writes `? key` and `: value` on lines of their own.
+                out += "?"
+                scalarOrEmpty(
+                    .string(pair.0), contentIndent: indent + 2, separator: " ", into: &out)
+                out += "\n" + pad(indent) + ":"
+            } else {
+                out += keyText(pair.0) + ":"
+            }
             switch pair.1 {
             case .mapping(let pairs) where !pairs.isEmpty:
                 for inner in pairs {

@@ -354,13 +354,14 @@ enum Base64 {
         while index < input.count {
             var quantum: [Int] = []
             var padding = 0
-            var quantumStart = index
+            let quantumStart = index
             while quantum.count + padding < 4 {
                 if index >= input.count {
                     if quantum.isEmpty && padding == 0 { return .success(out) }
-                    let offset = index < positions.count ? positions[index] : raw.count
-                    _ = quantumStart
-                    return .failure(corrupt(offset - (quantum.count == 1 ? 1 : 0)))
+                    // Go reports where the unfinished quantum starts.
+                    let offset =
+                        quantumStart < positions.count ? positions[quantumStart] : raw.count
+                    return .failure(corrupt(offset))
                 }
                 let byte = input[index]
                 if byte == UInt8(ascii: "=") {
@@ -383,7 +384,6 @@ enum Base64 {
                 quantum.append(value)
                 index += 1
             }
-            quantumStart = index
             switch quantum.count {
             case 4:
                 out.append(UInt8((quantum[0] << 2 | quantum[1] >> 4) & 0xFF))
