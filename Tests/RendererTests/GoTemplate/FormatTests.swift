@@ -83,7 +83,7 @@ struct FormatTests {
         Case("%v", [.float(0.00001)], "1e-05"),
         Case("%v", [.float(0.1 + 0.2)], "0.30000000000000004"),
         Case("%v", [.float(1e21)], "1e+21"),
-        Case("%v", [.float(5e-324)], "5e-324"),
+        Case("%v", [.float(Double.leastNonzeroMagnitude)], "5e-324"),
         Case("%v", [.float(1.7976931348623157e308)], "1.7976931348623157e+308"),
         Case("%v", [.float(0)], "0"),
         Case("%v", [.float(-0.0)], "-0"),

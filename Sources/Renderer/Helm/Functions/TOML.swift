@@ -17,7 +17,8 @@ enum TOMLCodec {
                 try table(map, key: [], into: &out)
                 return out
             }
-            throw CodecError(message: "toml: top-level values must be Go maps or structs")
+            // BurntSushi writes a top-level plain value as its TOML text.
+            return try inline(value)
         }
         var out = ""
         try table(map, key: [], into: &out)
@@ -152,9 +153,13 @@ enum TOMLCodec {
         var line = 1
         var root: [String: Value] = [:]
         var current: [String] = []
+        var lastKey = ""
 
+        /// BurntSushi's `ParseError` text, with the last key read when there is one.
         func error(_ message: String) -> CodecError {
-            CodecError(message: "toml: line \(line): \(message)")
+            if lastKey.isEmpty { return CodecError(message: "toml: line \(line): \(message)") }
+            return CodecError(
+                message: "toml: line \(line) (last key \(GoFormat.quote(lastKey))): \(message)")
         }
 
         var atEnd: Bool { index >= scalars.count }
@@ -208,6 +213,7 @@ enum TOMLCodec {
                     continue
                 }
                 let key = try keyPath()
+                lastKey = (current + key).joined(separator: ".")
                 skipBlank()
                 guard peek == "=" else { throw error("expected '=' after a key") }
                 index += 1
@@ -420,7 +426,7 @@ enum TOMLCodec {
             let multiline = openQuote("\"")
             var out = String.UnicodeScalarView()
             while true {
-                guard let scalar = peek else { throw error("unterminated string") }
+                guard let scalar = peek else { throw error("unexpected EOF; expected '\"'") }
                 if try closeQuote("\"", multiline) { return String(out) }
                 index += 1
                 guard scalar == "\\" else {
@@ -479,7 +485,7 @@ enum TOMLCodec {
         mutating func closeQuote(_ quote: Unicode.Scalar, _ multiline: Bool) throws(CodecError)
             -> Bool
         {
-            guard let scalar = peek else { throw error("unterminated string") }
+            guard let scalar = peek else { throw error("unexpected EOF; expected '\"'") }
             if scalar == quote {
                 if !multiline {
                     index += 1
@@ -503,7 +509,7 @@ enum TOMLCodec {
             let multiline = openQuote("'")
             var out = String.UnicodeScalarView()
             while true {
-                guard let scalar = peek else { throw error("unterminated string") }
+                guard let scalar = peek else { throw error("unexpected EOF; expected '\"'") }
                 if try closeQuote("'", multiline) { return String(out) }
                 out.append(scalar)
                 index += 1

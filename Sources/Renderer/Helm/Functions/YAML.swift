@@ -228,7 +228,7 @@ public enum GoYAML {
         var style: Style
         if text.contains("\n") {
             style = .literal
-        } else if YAML11.resolvesToString(text) {
+        } else if YAML11.resolvesToString(text) || text == "<<" {
             style = .plain
         } else {
             style = .doubleQuoted
@@ -325,6 +325,46 @@ public enum GoYAML {
         }
     }
 
+    /// go-yaml v2 folds plain and quoted scalars at a space once the line is past 80 columns.
+    static func fold(_ text: String, _ style: Style, column start: Int, indent: Int) -> String {
+        guard style != .literal else { return text }
+        let scalars = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var column = start
+        var spaces = false
+        for (index, scalar) in scalars.enumerated() {
+            guard scalar == " " else {
+                out.append(scalar)
+                column += 1
+                spaces = false
+                continue
+            }
+            let next: Unicode.Scalar? = index + 1 < scalars.count ? scalars[index + 1] : nil
+            let first = style != .plain && index == 1
+            let last = style != .plain && index + 2 == scalars.count
+            var canBreak = !spaces && column > 80
+            switch style {
+            case .plain: canBreak = canBreak && next != nil && next != " "
+            case .singleQuoted: canBreak = canBreak && !first && !last && next != " "
+            default: canBreak = canBreak && !first && !last
+            }
+            if canBreak {
+                out.append("\n")
+                out.append(contentsOf: String(repeating: " ", count: indent).unicodeScalars)
+                column = indent
+                if style == .doubleQuoted && next == " " {
+                    out.append("\\")
+                    column += 1
+                }
+            } else {
+                out.append(" ")
+                column += 1
+            }
+            spaces = true
+        }
+        return String(out)
+    }
+
     static func keyText(_ key: String) -> String {
         switch style(key, isKey: true) {
         case .plain: key
@@ -365,7 +405,14 @@ public enum GoYAML {
             case .mapping: out += separator + "{}"
             case .sequence: out += separator + "[]"
             default:
-                let (inline, lines) = scalarText(node)
+                var (inline, lines) = scalarText(node)
+                if case .string(let string) = node, lines == nil {
+                    let lineStart =
+                        out.lastIndex(of: "\n").map { out.index(after: $0) } ?? out.startIndex
+                    let column = out[lineStart...].unicodeScalars.count + separator.count
+                    inline = fold(
+                        inline, style(string, isKey: false), column: column, indent: contentIndent)
+                }
                 out += separator + inline
                 for line in lines ?? [] {
                     out += line.isEmpty ? "\n" : "\n" + pad(contentIndent) + line

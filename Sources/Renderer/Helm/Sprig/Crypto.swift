@@ -142,6 +142,17 @@ struct GoURL {
     init() {}
 
     init(parsing text: String) throws(FunctionError) {
+        func failure(_ message: String) -> FunctionError {
+            FunctionError("unable to parse url: parse \(GoFormat.quote(text)): \(message)")
+        }
+        var scan = Substring(text)
+        while let percent = scan.firstIndex(of: "%") {
+            let escape = scan[percent...].prefix(3)
+            guard escape.count == 3, escape.dropFirst().allSatisfy({ $0.isHexDigit }) else {
+                throw failure("invalid URL escape \(GoFormat.quote(String(escape)))")
+            }
+            scan = scan[scan.index(after: percent)...]
+        }
         var rest = Substring(text)
         if let hash = rest.firstIndex(of: "#") {
             fragment = GoURL.unescape(String(rest[rest.index(after: hash)...]))
@@ -176,6 +187,9 @@ struct GoURL {
                 authority = authority[authority.index(after: at)...]
             }
             host = String(authority)
+            if let bad = host.first(where: { $0 == " " || $0 == "<" || $0 == ">" || $0 == "\"" }) {
+                throw failure("invalid character \(GoFormat.quote(String(bad))) in host name")
+            }
         }
         path = GoURL.unescape(String(rest))
     }

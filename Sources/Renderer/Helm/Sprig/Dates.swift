@@ -48,16 +48,44 @@ public struct GoTime: GoObject {
         var abbreviation: String
     }
 
+    /// Go's zero `time.Time`: January 1, year 1, 00:00:00 UTC.
+    public static let zero = Date(timeIntervalSince1970: -62_135_596_800)
+
+    /// The civil date of a day count since 1970-01-01, in the proleptic Gregorian calendar
+    /// Go uses (Howard Hinnant's algorithm).
+    static func civil(_ days: Int) -> (year: Int, month: Int, day: Int) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
     var components: Parts {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let c = calendar.dateComponents(
-            [.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
         let interval = date.timeIntervalSince1970
         let nanos = Int(((interval - interval.rounded(.down)) * 1e9).rounded())
-        let yearDay = calendar.ordinality(of: .day, in: .year, for: date) ?? 1
         let offset = zone.secondsFromGMT(for: date)
-        var abbreviation = zone.abbreviation(for: date) ?? "UTC"
+        let local = Int(interval.rounded(.down)) + offset
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let secondOfDay = local - days * 86_400
+        let (year, month, day) = GoTime.civil(days)
+        let firstOfYear = GoTime.daysFromCivil(year, 1, 1)
+        var c = DateComponents()
+        c.year = year
+        c.month = month
+        c.day = day
+        c.hour = secondOfDay / 3600
+        c.minute = secondOfDay % 3600 / 60
+        c.second = secondOfDay % 60
+        c.weekday = ((days % 7 + 7 + 4) % 7) + 1
+        let yearDay = days - firstOfYear + 1
+        var abbreviation =
+            GoTime.tzdataAbbreviation(zone.identifier, at: interval) ?? zone.abbreviation(for: date)
+            ?? "UTC"
         if zone.identifier == "UTC" || zone.identifier == "GMT" && offset == 0 {
             abbreviation = "UTC"
         }
@@ -69,6 +97,48 @@ public struct GoTime: GoObject {
             minute: c.minute ?? 0, second: c.second ?? 0, nanosecond: min(nanos, 999_999_999),
             weekday: (c.weekday ?? 1) - 1, yearDay: yearDay, offset: offset,
             abbreviation: abbreviation)
+    }
+
+    /// The zone's abbreviation at a time, read from the system's tzdata as Go reads it
+    /// (Foundation on Linux says `GMT-4` where Go says `EDT`).
+    static func tzdataAbbreviation(_ identifier: String, at seconds: TimeInterval) -> String? {
+        guard identifier != "UTC", !identifier.contains(".."),
+            let data = FileManager.default.contents(atPath: "/usr/share/zoneinfo/" + identifier),
+            data.count > 44, data.prefix(4).elementsEqual("TZif".utf8)
+        else { return nil }
+        let bytes = [UInt8](data)
+        func int32(_ offset: Int) -> Int {
+            Int(
+                Int32(
+                    bitPattern: bytes[offset..<offset + 4].reduce(UInt32(0)) {
+                        $0 << 8 | UInt32($1)
+                    }))
+        }
+        let timeCount = int32(32)
+        let typeCount = int32(36)
+        let charCount = int32(40)
+        let transitions = 44
+        let indices = transitions + 4 * timeCount
+        let types = indices + timeCount
+        let chars = types + 6 * typeCount
+        guard typeCount > 0, chars + charCount <= bytes.count else { return nil }
+        var type = 0
+        for index in 0..<timeCount where Double(int32(transitions + 4 * index)) <= seconds {
+            type = Int(bytes[indices + index])
+        }
+        guard type < typeCount else { return nil }
+        let start = chars + Int(bytes[types + 6 * type + 5])
+        let name = bytes[start..<(chars + charCount)].prefix { $0 != 0 }
+        return String(decoding: name, as: UTF8.self)
+    }
+
+    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 
     static func numericZone(_ offset: Int) -> String {
@@ -236,7 +306,6 @@ enum SprigDates {
             switch arguments.value(0) {
             case .string(let text): seconds = Int64(text) ?? 0
             case .int64(let value): seconds = value
-            case .int(let value): seconds = Int64(value)
             default: seconds = 0
             }
             return .string(durationString(seconds &* 1_000_000_000))
@@ -256,11 +325,14 @@ enum SprigDates {
             guard case .object(let time as GoTime) = arguments.value(0) else { return .string("0") }
             return .string(String(time.unix))
         }
-        let toDate = Function.failing([.string, .string]) { arguments in
+        map["toDate"] = .pure([.string, .string]) { arguments in
+            let time = try? parseTime(
+                arguments.string(0), arguments.string(1), zone: clock.timeZone)
+            return .object(time ?? GoTime(GoTime.zero, zone: utc))
+        }
+        map["mustToDate"] = .failing([.string, .string]) { arguments in
             .object(try parseTime(arguments.string(0), arguments.string(1), zone: clock.timeZone))
         }
-        map["toDate"] = toDate
-        map["mustToDate"] = toDate
         return map
     }
 
@@ -357,9 +429,13 @@ enum SprigDates {
     static func parseTime(_ layout: String, _ text: String, zone: TimeZone) throws(FunctionError)
         -> GoTime
     {
-        let failure = FunctionError(
-            "parsing time \(GoFormat.quote(text)) as \(GoFormat.quote(layout)): cannot parse \(GoFormat.quote(text)) as \(GoFormat.quote(layout))"
-        )
+        var element = layout
+        var t = Substring(text)
+        func fail() -> FunctionError {
+            FunctionError(
+                "parsing time \(GoFormat.quote(text)) as \(GoFormat.quote(layout)): cannot parse \(GoFormat.quote(String(t))) as \(GoFormat.quote(element))"
+            )
+        }
         var components = DateComponents()
         components.year = 1
         components.month = 1
@@ -371,11 +447,10 @@ enum SprigDates {
         var offset: Int?
         var nanos = 0
         var l = Substring(layout)
-        var t = Substring(text)
         func number(_ maxDigits: Int, exact: Bool) throws(FunctionError) -> Int {
             let digits = t.prefix { $0.isASCII && $0.isNumber }.prefix(maxDigits)
             guard !digits.isEmpty, !exact || digits.count == maxDigits, let value = Int(digits)
-            else { throw failure }
+            else { throw fail() }
             t = t.dropFirst(digits.count)
             return value
         }
@@ -387,12 +462,13 @@ enum SprigDates {
         ]
         outer: while !l.isEmpty {
             if l.hasPrefix("January") || l.hasPrefix("Jan") {
+                element = l.hasPrefix("January") ? "January" : "Jan"
                 let long = l.hasPrefix("January")
                 guard
                     let index = GoTime.months.firstIndex(where: {
                         t.hasPrefix(long ? $0 : String($0.prefix(3)))
                     })
-                else { throw failure }
+                else { throw fail() }
                 t = t.dropFirst(long ? GoTime.months[index].count : 3)
                 components.month = index + 1
                 l = l.dropFirst(long ? 7 : 3)
@@ -404,14 +480,14 @@ enum SprigDates {
                     let day = GoTime.days.first(where: {
                         t.hasPrefix(long ? $0 : String($0.prefix(3)))
                     })
-                else { throw failure }
+                else { throw fail() }
                 t = t.dropFirst(long ? day.count : 3)
                 l = l.dropFirst(long ? 6 : 3)
                 continue
             }
             if l.hasPrefix("PM") || l.hasPrefix("pm") {
                 let marker = t.prefix(2).uppercased()
-                guard marker == "AM" || marker == "PM" else { throw failure }
+                guard marker == "AM" || marker == "PM" else { throw fail() }
                 pm = marker == "PM"
                 t = t.dropFirst(2)
                 l = l.dropFirst(2)
@@ -422,11 +498,11 @@ enum SprigDates {
                     offset = 0
                     t = t.dropFirst()
                 } else {
-                    guard let sign = t.first, sign == "+" || sign == "-" else { throw failure }
+                    guard let sign = t.first, sign == "+" || sign == "-" else { throw fail() }
                     t = t.dropFirst()
                     let hours = try number(2, exact: true)
                     if token.contains(":") {
-                        guard t.first == ":" else { throw failure }
+                        guard t.first == ":" else { throw fail() }
                         t = t.dropFirst()
                     }
                     let minutes = try number(2, exact: true)
@@ -437,7 +513,7 @@ enum SprigDates {
             }
             if l.hasPrefix("MST") {
                 let name = t.prefix { $0.isLetter }
-                guard name.count >= 3 else { throw failure }
+                guard name.count >= 3 else { throw fail() }
                 if name == "UTC" || name == "GMT" { offset = 0 }
                 t = t.dropFirst(name.count)
                 l = l.dropFirst(3)
@@ -457,6 +533,7 @@ enum SprigDates {
                 continue
             }
             for (token, width, exact, path) in numeric where l.hasPrefix(token) {
+                element = token
                 components[keyPath: path] = try number(
                     width, exact: exact && token != "2006" ? true : exact)
                 l = l.dropFirst(token.count)
@@ -470,7 +547,9 @@ enum SprigDates {
                 }
                 continue outer
             }
-            guard t.first == l.first else { throw failure }
+            element = String(l.prefix { !"0123456789JMPpZ-_.,".contains($0) })
+            if element.isEmpty { element = String(l.prefix(1)) }
+            guard t.first == l.first else { throw fail() }
             t = t.dropFirst()
             l = l.dropFirst()
         }
@@ -478,13 +557,26 @@ enum SprigDates {
             throw FunctionError(
                 "parsing time \(GoFormat.quote(text)): extra text: \(GoFormat.quote(String(t)))")
         }
+        let daysInMonth = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        let year = components.year ?? 1
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let month = components.month ?? 1
+        func range(_ what: String) -> FunctionError {
+            FunctionError("parsing time \(GoFormat.quote(text)): \(what) out of range")
+        }
+        guard (1...12).contains(month) else { throw range("month") }
+        let lastDay = month == 2 && leap ? 29 : daysInMonth[month - 1]
+        guard (1...lastDay).contains(components.day ?? 1) else { throw range("day") }
+        guard (components.hour ?? 0) < 24 else { throw range("hour") }
+        guard (components.minute ?? 0) < 60 else { throw range("minute") }
+        guard (components.second ?? 0) < 60 else { throw range("second") }
         if let pm, let hour = components.hour {
             components.hour = pm ? (hour % 12) + 12 : hour % 12
         }
         let resultZone = offset.map { TimeZone(secondsFromGMT: $0) ?? zone } ?? zone
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = resultZone
-        guard let date = calendar.date(from: components) else { throw failure }
+        guard let date = calendar.date(from: components) else { throw fail() }
         return GoTime(date.addingTimeInterval(TimeInterval(nanos) / 1e9), zone: resultZone)
     }
 }

@@ -77,12 +77,19 @@ enum SprigLists {
         both(&map, "chunk", [.int, .any]) { arguments in
             let size = arguments.int(0)
             let items = try elements(arguments.value(1), "Cannot chunk type")
-            guard !items.isEmpty else { return .list([]) }
-            guard size > 0 else { throw FunctionError("runtime error: integer divide by zero") }
-            return .list(
-                stride(from: 0, to: items.count, by: size).map {
-                    .list(Array(items[$0..<Swift.min($0 + size, items.count)]))
-                })
+            guard size != 0 else {
+                throw FunctionError("runtime error: makeslice: len out of range")
+            }
+            guard !items.isEmpty, size > 0 else {
+                return .object(
+                    GoTypedSlice("[][]interface {}", items.isEmpty ? [] : [.list(items)]))
+            }
+            return .object(
+                GoTypedSlice(
+                    "[][]interface {}",
+                    stride(from: 0, to: items.count, by: size).map {
+                        .list(Array(items[$0..<Swift.min($0 + size, items.count)]))
+                    }))
         }
         map["concat"] = .failing([], variadic: .any) { arguments in
             var result: [Value] = []

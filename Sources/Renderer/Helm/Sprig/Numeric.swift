@@ -196,7 +196,7 @@ enum SprigNumeric {
             case .subtract: result -= operand
             case .multiply: result *= operand
             case .divide:
-                guard operand != 0 else { throw FunctionError("decimal division by zero") }
+                guard operand != 0 else { throw FunctionError("decimal division by 0") }
                 var quotient = result / operand
                 var rounded = Decimal()
                 NSDecimalRound(&rounded, &quotient, 16, .plain)

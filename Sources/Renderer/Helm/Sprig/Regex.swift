@@ -7,18 +7,22 @@ struct GoRegex {
     let expression: NSRegularExpression
     /// Capture group names by index (1-based), as Go's `SubexpNames`.
     let names: [Int: String]
+    /// The pattern as written.
+    let source: String
 
     init(_ pattern: String) throws(FunctionError) {
         if let problem = GoRegex.syntaxProblem(pattern) {
             throw FunctionError("error parsing regexp: \(problem)")
         }
         do {
-            expression = try NSRegularExpression(pattern: GoRegex.translate(pattern))
+            let translated = GoRegex.translate(pattern)
+            expression = try NSRegularExpression(pattern: translated.isEmpty ? "(?:)" : translated)
         } catch {
             throw FunctionError(
                 "error parsing regexp: invalid or unsupported Perl syntax: `\(pattern)`")
         }
         names = GoRegex.groupNames(pattern)
+        source = pattern
     }
 
     /// RE2 spellings ICU reads differently.
@@ -33,7 +37,11 @@ struct GoRegex {
             scalars = scalars.dropFirst()
             if scalar == "\\", let next = scalars.first {
                 scalars = scalars.dropFirst()
-                if next == "z" {
+                if next == "p" || next == "P", let name = scalars.first, name != "{" {
+                    // RE2's one-letter class `\pL` is `\p{L}` to ICU.
+                    scalars = scalars.dropFirst()
+                    out += "\\" + String(next) + "{" + String(name) + "}"
+                } else if next == "z" {
                     out += "\\z"
                 } else {
                     out.unicodeScalars.append(scalar)
@@ -267,7 +275,7 @@ struct GoRegex {
     /// Go's `Regexp.Split`.
     func split(_ text: String, _ limit: Int) -> [String] {
         if limit == 0 { return [] }
-        if !expression.pattern.isEmpty && text.isEmpty { return [""] }
+        if !source.isEmpty && text.isEmpty { return [""] }
         var parts: [String] = []
         var begin = text.startIndex
         var end = text.startIndex
@@ -293,42 +301,60 @@ struct GoRegex {
     }
 }
 
-/// Sprig's regex functions (`regex.go`).
+/// Sprig's regex functions (`regex.go`): `mustX` returns the compile error; `regexMatch`
+/// swallows it (false); the other `X` panic as `regexp.MustCompile` does.
 enum SprigRegex {
     static func functions() -> FunctionMap {
         var map: FunctionMap = [:]
-        SprigLists.both(&map, "regexMatch", [.string, .string]) { arguments in
-            .bool(try GoRegex(arguments.string(0)).firstMatch(arguments.string(1)) != nil)
+        func both(
+            _ name: String, _ parameters: [GoType],
+            _ body: @escaping @Sendable (GoRegex, [Value]) -> Value
+        ) {
+            map[name] = .failing(parameters) { arguments in
+                let pattern = arguments.string(0)
+                do {
+                    return body(try GoRegex(pattern), arguments)
+                } catch {
+                    let quoted =
+                        GoFormat.canBackquote(pattern)
+                        ? "`" + pattern + "`" : GoFormat.quote(pattern)
+                    throw FunctionError(
+                        "regexp: Compile(\(quoted)): \((error as? FunctionError)?.message ?? "\(error)")"
+                    )
+                }
+            }
+            let must = "must" + name.prefix(1).uppercased() + name.dropFirst()
+            map[must] = .failing(parameters) { arguments in
+                body(try GoRegex(arguments.string(0)), arguments)
+            }
         }
-        SprigLists.both(&map, "regexFindAll", [.string, .string, .int]) { arguments in
+        both("regexMatch", [.string, .string]) { regex, arguments in
+            .bool(regex.firstMatch(arguments.string(1)) != nil)
+        }
+        map["regexMatch"] = .pure([.string, .string]) { arguments in
+            guard let regex = try? GoRegex(arguments.string(0)) else { return .bool(false) }
+            return .bool(regex.firstMatch(arguments.string(1)) != nil)
+        }
+        both("regexFindAll", [.string, .string, .int]) { regex, arguments in
             let text = arguments.string(1)
             let limit = arguments.int(2)
-            let found = try GoRegex(arguments.string(0)).matches(
-                text, limit: limit < 0 ? -1 : limit)
+            let found = regex.matches(text, limit: limit < 0 ? -1 : limit)
             return .object(
                 GoStringSlice(found.compactMap { $0.first ?? nil }.map { String(text[$0]) }))
         }
-        SprigLists.both(&map, "regexFind", [.string, .string]) { arguments in
+        both("regexFind", [.string, .string]) { regex, arguments in
             let text = arguments.string(1)
-            guard let range = try GoRegex(arguments.string(0)).firstMatch(text) else {
-                return .string("")
-            }
+            guard let range = regex.firstMatch(text) else { return .string("") }
             return .string(String(text[range]))
         }
-        SprigLists.both(&map, "regexReplaceAll", [.string, .string, .string]) { arguments in
-            .string(
-                try GoRegex(arguments.string(0)).replaceAll(
-                    arguments.string(1), arguments.string(2), literal: false))
+        both("regexReplaceAll", [.string, .string, .string]) { regex, arguments in
+            .string(regex.replaceAll(arguments.string(1), arguments.string(2), literal: false))
         }
-        SprigLists.both(&map, "regexReplaceAllLiteral", [.string, .string, .string]) { arguments in
-            .string(
-                try GoRegex(arguments.string(0)).replaceAll(
-                    arguments.string(1), arguments.string(2), literal: true))
+        both("regexReplaceAllLiteral", [.string, .string, .string]) { regex, arguments in
+            .string(regex.replaceAll(arguments.string(1), arguments.string(2), literal: true))
         }
-        SprigLists.both(&map, "regexSplit", [.string, .string, .int]) { arguments in
-            .object(
-                GoStringSlice(
-                    try GoRegex(arguments.string(0)).split(arguments.string(1), arguments.int(2))))
+        both("regexSplit", [.string, .string, .int]) { regex, arguments in
+            .object(GoStringSlice(regex.split(arguments.string(1), arguments.int(2))))
         }
         map["regexQuoteMeta"] = .pure([.string]) { .string(GoRegex.quoteMeta($0.string(0))) }
         return map

@@ -66,7 +66,7 @@ public struct SemverVersion: GoObject, Equatable {
                     !$0.isEmpty
                         && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
                 }
-            guard valid else { throw FunctionError("Invalid Metadata string") }
+            guard valid else { throw FunctionError("invalid metadata string") }
         }
         var prerelease = ""
         if let dash = body.firstIndex(of: "-") {
@@ -78,18 +78,18 @@ public struct SemverVersion: GoObject, Equatable {
                     identifier.allSatisfy({
                         $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-")
                     })
-                else { throw FunctionError("Invalid Prerelease string") }
+                else { throw FunctionError("invalid prerelease string") }
                 if identifier.allSatisfy({ $0.isNumber }) && identifier.count > 1
                     && identifier.hasPrefix("0")
                 {
-                    throw FunctionError("Version segment starts with 0")
+                    throw FunctionError("version segment starts with 0")
                 }
             }
         }
         let parts = body.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...3).contains(parts.count),
             parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } })
-        else { throw FunctionError("Invalid Semantic Version") }
+        else { throw FunctionError("invalid semantic version") }
         var numbers: [UInt64] = []
         for part in parts {
             guard let number = UInt64(part) else {
@@ -156,7 +156,7 @@ struct SemverConstraints {
                 #"(=|!=|>|<|>=|=>|<=|=<|~|~>|\^)?\s*[vV]?([0-9xX*]+)(\.[0-9xX*]+)?(\.[0-9xX*]+)?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?"#
             let whole = "^\\s*" + item + "(\\s*,?\\s*" + item + ")*\\s*$"
             guard segment.range(of: whole, options: .regularExpression) != nil else {
-                throw FunctionError("improper constraint: \(segment)")
+                throw FunctionError("improper constraint: \(GoFormat.quote(segment))")
             }
             var constraints: [Constraint] = []
             let expression = try? NSRegularExpressionBox(item)

@@ -42,6 +42,23 @@ public struct GoStringMap: GoObject, Equatable {
     public var mapEntries: [String: Value]? { entries.mapValues(Value.string) }
 }
 
+/// A Go slice of another element type (`[][]interface {}` from `chunk`).
+public struct GoTypedSlice: GoObject {
+    public var typeName: String
+    public var items: [Value]
+    public init(_ typeName: String, _ items: [Value]) {
+        self.typeName = typeName
+        self.items = items
+    }
+    public var goTypeName: String { typeName }
+    public var goKind: String { "slice" }
+    public func member(_ name: String) -> GoMember { .missing }
+    public var formatted: String { GoFormat.sprint([.list(items)]) }
+    public var isTruthy: Bool { !items.isEmpty }
+    public var marshalled: Value? { .list(items) }
+    public var elements: [Value]? { items }
+}
+
 /// A Go `[]byte` (`randBytes` is base64 text; this is for values that carry bytes).
 public struct GoBytes: GoObject, Equatable {
     public var bytes: [UInt8]

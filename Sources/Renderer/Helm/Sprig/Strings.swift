@@ -52,9 +52,10 @@ enum SprigStrings {
                 String(decoding: Array(text.utf8).dropFirst(prefix.utf8.count), as: UTF8.self))
         }
         map["nospace"] = .pure([.string]) { arguments in
+            // goutils walks bytes and writes each kept byte back as the rune of its value.
             var out = String.UnicodeScalarView()
-            for scalar in arguments.string(0).unicodeScalars where !GoStrings.isSpace(scalar) {
-                out.append(scalar)
+            for byte in arguments.string(0).utf8 where !GoStrings.isSpace(Unicode.Scalar(byte)) {
+                out.append(Unicode.Scalar(byte))
             }
             return .string(String(out))
         }
@@ -444,7 +445,8 @@ enum Base32 {
         var index = 0
         while index < input.count {
             guard input.count - index >= 8 else {
-                return .failure(corrupt(positions[index] + (input.count - index)))
+                // Go reports where the unfinished quantum starts.
+                return .failure(corrupt(positions[index]))
             }
             var values: [Int] = []
             var padding = 0
