@@ -33,7 +33,7 @@ public struct HelmEngine {
         var renderables: [String: Renderable] = [:]
         collect(chart, path: chart.name, parent: top, isRoot: true, into: &renderables)
         let set = TemplateSet(
-            functions: functions(), options: TemplateOptions(missingKey: .zero))
+            functions: functions(), options: TemplateOptions(missingKey: .zero, rootName: "gotpl"))
         let keys = Self.sortedForParsing(Array(renderables.keys))
         for name in keys {
             guard let renderable = renderables[name] else { continue }

@@ -21,7 +21,8 @@ public enum HelmLibrary {
 extension HelmTemplate {
     /// `--name-template`: the template run with Sprig's functions and no data.
     public func releaseName(fromTemplate text: String) throws -> String {
-        let set = TemplateSet(functions: HelmFunctions.sprig())
+        let set = TemplateSet(
+            functions: HelmFunctions.sprig(), options: TemplateOptions(rootName: "name-template"))
         try set.parse(name: "name-template", text: text)
         return try set.execute(name: "name-template", data: .null)
     }
