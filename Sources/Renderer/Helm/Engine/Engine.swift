@@ -273,6 +273,14 @@ public struct HelmEngine {
                 next = String(message[message.index(after: nested.lowerBound)...])
                 message = String(message[..<nested.lowerBound])
             }
+            // An error a function returned (`error calling index: ...`, `tpl`'s) is wrapped,
+            // not a template's: Helm then leaves the whole text as Go wrote it (checked
+            // against Helm v4.2.3's engine).
+            if message.hasPrefix("error calling "),
+                let colon = message.range(of: ": "), colon.upperBound < message.endIndex
+            {
+                return HelmError(text)
+            }
             lines.append("\(location)\n  executing \(function) at <\(node)>:\n    \(message)")
             remaining = next
         }
