@@ -90,6 +90,24 @@ struct ChartGenerator {
         return random.pick(Self.scalars)
     }
 
+    /// A subchart with its own defaults; the parent sets some of them, globals and nulls.
+    mutating func subchart(into files: inout [String: String]) {
+        var defaults = "global:\n  g: \(value(depth: 1))\n  shared: {s: 1}\n"
+        var overrides = "sub:\n"
+        for key in ["p", "q", "r"] {
+            defaults += "\(key): \(value(depth: 0))\n"
+            if random.chance(50) { overrides += "  \(key): \(value(depth: 0))\n" }
+        }
+        if random.chance(40) && !overrides.contains("  p:") { overrides += "  p: null\n" }
+        overrides += "global:\n  g: \(value(depth: 1))\n  shared: {t: 2}\n"
+        files["chart/values.yaml", default: ""] += overrides
+        files["chart/charts/sub/Chart.yaml"] = "apiVersion: v2\nname: sub\nversion: 0.2.0\n"
+        files["chart/charts/sub/values.yaml"] = defaults
+        files["chart/charts/sub/templates/cm.yaml"] =
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: sub\ndata:\n"
+            + "  values: {{ toJson .Values | quote }}\n  parent: {{ toJson .Chart | quote }}\n"
+    }
+
     static func chart(seed: UInt64) -> [String: String] {
         var generator = ChartGenerator(seed: seed)
         return generator.chart()
@@ -117,6 +135,7 @@ struct ChartGenerator {
                 "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cm\ndata:\n"
                 + data,
         ]
+        if random.chance(50) { subchart(into: &files) }
         if random.chance(30) {
             files["values.json"] =
                 "{\"a\": \(random.pick(["1", "\"s\"", "null", "{\"k\": 2}", "[1,2]"]))}"

@@ -162,46 +162,6 @@ public struct HelmEngine {
                     ],
                     text: "&{\(dependency.name) \(dependency.version)}", json: .map(json)))
         }
-        var json: [String: Value] = [:]
-        func put(_ key: String, _ text: String) { if !text.isEmpty { json[key] = .string(text) } }
-        put("name", metadata.name)
-        put("home", metadata.home)
-        if !metadata.sources.isEmpty {
-            json["sources"] = .list(metadata.sources.map { .string($0) })
-        }
-        put("version", metadata.version)
-        put("description", metadata.description)
-        if !metadata.keywords.isEmpty {
-            json["keywords"] = .list(metadata.keywords.map { .string($0) })
-        }
-        if !maintainers.isEmpty {
-            json["maintainers"] = .list(
-                metadata.maintainers.map { maintainer in
-                    var entry: [String: Value] = [:]
-                    if !maintainer.name.isEmpty { entry["name"] = .string(maintainer.name) }
-                    if !maintainer.email.isEmpty { entry["email"] = .string(maintainer.email) }
-                    if !maintainer.url.isEmpty { entry["url"] = .string(maintainer.url) }
-                    return .map(entry)
-                })
-        }
-        put("icon", metadata.icon)
-        put("apiVersion", metadata.apiVersion)
-        put("condition", metadata.condition)
-        put("tags", metadata.tags)
-        put("appVersion", metadata.appVersion)
-        if metadata.deprecated { json["deprecated"] = .bool(true) }
-        if !metadata.annotations.isEmpty {
-            json["annotations"] = .map(metadata.annotations.mapValues { .string($0) })
-        }
-        put("kubeVersion", metadata.kubeVersion)
-        if !dependencies.isEmpty {
-            json["dependencies"] = .list(
-                dependencies.compactMap { value in
-                    if case .object(let object) = value { return object.marshalled }
-                    return nil
-                })
-        }
-        put("type", metadata.type)
         let fields: [String: Value] = [
             "Name": .string(metadata.name), "Home": .string(metadata.home),
             "Sources": strings(metadata.sources), "Version": .string(metadata.version),
@@ -214,6 +174,21 @@ public struct HelmEngine {
             "KubeVersion": .string(metadata.kubeVersion), "Dependencies": .list(dependencies),
             "Type": .string(metadata.type), "IsRoot": .bool(isRoot),
         ]
+        // toJson/toYaml see Helm v4's field names, empty lists as [] and no annotations as
+        // null (checked against Helm v4.2.3's engine).
+        var json = fields.mapValues { value -> Value in
+            switch value {
+            case .object(let object): return object.marshalled ?? .null
+            case .list(let items):
+                return .list(
+                    items.map { item in
+                        if case .object(let object) = item { return object.marshalled ?? .null }
+                        return item
+                    })
+            default: return value
+            }
+        }
+        if metadata.annotations.isEmpty { json["Annotations"] = .null }
         return .object(
             GoStruct(
                 goTypeName: "*chart.Metadata", fields: fields,
