@@ -189,3 +189,30 @@ struct Evaluator {
         return tokens
     }
 }
+
+/// The same calls written as templates and run by the Go template engine, so that argument
+/// conversion (untyped constants, typed parameters) is checked too.
+struct HelmOracleTemplateTests {
+    @Test(arguments: HelmOracleTests.cases)
+    func rendersAsHelmDoes(_ testCase: HelmOracleTests.Case) throws {
+        let set = TemplateSet(functions: testFunctions, options: TemplateOptions(missingKey: .zero))
+        let arguments = testCase.arguments.joined(separator: " ")
+        try set.parse(name: "t", text: "{{ \(testCase.function) \(arguments) }}")
+        let data = Value.map(["Values": .map(testCase.values)])
+        let outcome = Result { try set.execute(name: "t", data: data) }
+        switch (outcome, testCase.helm, testCase.error) {
+        case (.success(let output), var expected?, _):
+            if testCase.alone && expected.hasSuffix("\n") { expected.removeLast() }
+            let printed = output.replacingOccurrences(of: "<no value>", with: "")
+            if HelmOracleTests.unordered.contains(testCase.function) {
+                #expect(printed.count == expected.count)
+            } else {
+                #expect(printed == expected)
+            }
+        case (.failure(let error), nil, let expected?):
+            #expect("\(error)".contains(expected) || expected.contains("custom message"))
+        default:
+            Issue.record("Helm gave \(testCase.helm ?? testCase.error ?? "") but here: \(outcome)")
+        }
+    }
+}
