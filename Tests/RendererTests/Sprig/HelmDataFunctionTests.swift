@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Renderer
@@ -327,6 +328,22 @@ struct SprigCryptoAndURLTests {
             failure("genCA", .string("ca"), .int(365))
                 == "genCA is not supported by shipml's renderer")
         #expect(try text("randBytes", .int(3)).count == 4)
+        #expect(try text("htpasswd", .string("a:b"), .string("pw")) == "invalid username: a:b")
+    }
+
+    @Test func aSeededSourceAndAFixedClockRepeat() throws {
+        func render() throws -> [String] {
+            let functions = HelmFunctions.all(
+                clock: .fixed(Date(timeIntervalSince1970: 0)), random: RandomSource(seed: 7))
+            let context = TestCallContext()
+            return try ["randAlphaNum", "uuidv4", "now"].map { name in
+                let arguments: [Value] = name == "randAlphaNum" ? [.int(12)] : []
+                return try functions[name]?.body(arguments, context).goDescription ?? ""
+            }
+        }
+        let first = try render()
+        #expect(first == (try render()))
+        #expect(first[2] == "1970-01-01 00:00:00 +0000 UTC")
     }
 
     @Test func urls() throws {

@@ -33,7 +33,12 @@ enum SprigCrypto {
             ("genSignedCertWithKey", [.string, .list, .list, .int, .any, .string]),
             ("encryptAES", [.string, .string]), ("decryptAES", [.string, .string]),
         ]
-        for (name, parameters) in unsupported {
+        map["htpasswd"] = .failing([.string, .string]) { arguments in
+            let user = arguments.string(0)
+            if user.contains(":") { return .string("invalid username: \(user)") }
+            throw FunctionError("htpasswd is not supported by shipml's renderer (it needs bcrypt)")
+        }
+        for (name, parameters) in unsupported where name != "htpasswd" {
             map[name] = .failing(parameters) { _ in
                 throw FunctionError("\(name) is not supported by shipml's renderer")
             }
