@@ -100,6 +100,14 @@ struct Evaluator {
             return .string(GoFormat.sprintf(format, Array(arguments.dropFirst())))
         case "print": return .string(GoFormat.sprint(arguments))
         case "println": return .string(GoFormat.sprintln(arguments))
+        case "len":
+            guard case .object(let object)? = arguments.first else { return .null }
+            return .int(object.elements?.count ?? object.mapEntries?.count ?? 0)
+        case "index":
+            guard case .object(let object)? = arguments.first,
+                case .string(let key)? = arguments.last
+            else { return .null }
+            return object.mapEntries?[key] ?? .null
         default:
             guard let function = testFunctions[name] else {
                 throw CallFailure.unknownFunction(name)

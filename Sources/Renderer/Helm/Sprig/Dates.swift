@@ -4,10 +4,13 @@ public import Foundation
 public struct GoTime: GoObject {
     public var date: Date
     public var zone: TimeZone
+    /// The exact nanoseconds within the second when known (a `Date` keeps about 0.1 µs).
+    public var nanosecond: Int?
 
-    public init(_ date: Date, zone: TimeZone) {
+    public init(_ date: Date, zone: TimeZone, nanosecond: Int? = nil) {
         self.date = date
         self.zone = zone
+        self.nanosecond = nanosecond
     }
 
     public var goTypeName: String { "time.Time" }
@@ -67,7 +70,7 @@ public struct GoTime: GoObject {
 
     var components: Parts {
         let interval = date.timeIntervalSince1970
-        let nanos = Int(((interval - interval.rounded(.down)) * 1e9).rounded())
+        let nanos = nanosecond ?? Int(((interval - interval.rounded(.down)) * 1e9).rounded())
         let offset = zone.secondsFromGMT(for: date)
         let local = Int(interval.rounded(.down)) + offset
         let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
@@ -266,25 +269,31 @@ enum SprigDates {
             default: return clock.now()
             }
         }
+        @Sendable func retime(_ value: Value, _ zone: TimeZone) -> GoTime {
+            if case .object(let time as GoTime) = value {
+                return GoTime(time.date, zone: zone, nanosecond: time.nanosecond)
+            }
+            return GoTime(instant(value), zone: zone)
+        }
         map["now"] = .pure([]) { _ in .object(GoTime(clock.now(), zone: clock.timeZone)) }
         let dateInZone = Function.pure([.string, .any, .string]) { arguments in
             .string(
-                GoTime(instant(arguments.value(1)), zone: zone(arguments.string(2))).format(
+                retime(arguments.value(1), zone(arguments.string(2))).format(
                     arguments.string(0)))
         }
         map["dateInZone"] = dateInZone
         map["date_in_zone"] = dateInZone
         map["date"] = .pure([.string, .any]) { arguments in
             .string(
-                GoTime(instant(arguments.value(1)), zone: clock.timeZone).format(
+                retime(arguments.value(1), clock.timeZone).format(
                     arguments.string(0)))
         }
         map["htmlDate"] = .pure([.any]) { arguments in
-            .string(GoTime(instant(arguments.value(0)), zone: clock.timeZone).format("2006-01-02"))
+            .string(retime(arguments.value(0), clock.timeZone).format("2006-01-02"))
         }
         map["htmlDateInZone"] = .pure([.any, .string]) { arguments in
             .string(
-                GoTime(instant(arguments.value(0)), zone: zone(arguments.string(1))).format(
+                retime(arguments.value(0), zone(arguments.string(1))).format(
                     "2006-01-02"))
         }
         let modify = Function.failing([.string, .named("time.Time")]) { arguments in
@@ -577,6 +586,7 @@ enum SprigDates {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = resultZone
         guard let date = calendar.date(from: components) else { throw fail() }
-        return GoTime(date.addingTimeInterval(TimeInterval(nanos) / 1e9), zone: resultZone)
+        return GoTime(
+            date.addingTimeInterval(TimeInterval(nanos) / 1e9), zone: resultZone, nanosecond: nanos)
     }
 }
