@@ -93,8 +93,8 @@ enum TOMLCodec {
         case .float(let double):
             if double.isNaN { return "nan" }
             if double.isInfinite { return double > 0 ? "inf" : "-inf" }
-            let text = GoFormat.formatFloat(double, "f", -1)
-            return text.contains(".") ? text : text + ".0"
+            let text = GoFormat.formatFloat(double, "g", -1)
+            return text.contains(".") || text.contains("e") ? text : text + ".0"
         case .string(let string): return quote(string)
         case .list(let list):
             var parts: [String] = []
@@ -242,7 +242,10 @@ enum TOMLCodec {
                         name.unicodeScalars.append(scalar)
                         index += 1
                     }
-                    guard !name.isEmpty else { throw error("expected a key") }
+                    guard !name.isEmpty else {
+                        if peek == "=" { throw error("unexpected '=': key name appears blank") }
+                        throw error("expected a key")
+                    }
                     parts.append(name)
                 }
                 skipBlank()
@@ -278,10 +281,7 @@ enum TOMLCodec {
         {
             root = try Self.update(root, table + key, line: line) { existing throws(CodecError) in
                 if existing != nil {
-                    throw CodecError(
-                        message:
-                            "toml: line \(line): key \"\(key.joined(separator: "."))\" has already been defined"
-                    )
+                    throw error("Key '\(key.joined(separator: "."))' has already been defined.")
                 }
                 return value
             }

@@ -406,7 +406,8 @@ public enum GoYAML {
             case .sequence: out += separator + "[]"
             default:
                 var (inline, lines) = scalarText(node)
-                if case .string(let string) = node, lines == nil {
+                // go-yaml v3 (toYamlPretty) does not fold.
+                if case .string(let string) = node, lines == nil, !indentSequences {
                     let lineStart =
                         out.lastIndex(of: "\n").map { out.index(after: $0) } ?? out.startIndex
                     let column = out[lineStart...].unicodeScalars.count + separator.count

@@ -197,7 +197,9 @@ enum Cast {
         if !lower.contains("x") && cleaned.contains(where: { "abcdfABCDF".contains($0) }) {
             return nil
         }
-        return Double(cleaned)
+        guard let value = Double(cleaned) else { return nil }
+        // Go's ParseFloat fails with a range error past float64 (cast then gives 0).
+        return value.isInfinite ? nil : value
     }
 
     /// Sprig's `empty`: Go's zero value of the dynamic type.
