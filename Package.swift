@@ -119,7 +119,8 @@ let package = Package(
             swiftSettings: upcoming),
         .testTarget(
             name: "RendererTests", dependencies: ["Renderer", "ShipMLTestSupport"],
-            swiftSettings: upcoming),
+            // Read by path from the test's source folder, not bundled.
+            exclude: ["Sprig/Fixtures"], swiftSettings: upcoming),
         .testTarget(
             name: "LinterTests", dependencies: ["Linter", "Renderer"], swiftSettings: upcoming),
         .testTarget(

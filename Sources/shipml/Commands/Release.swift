@@ -253,7 +253,7 @@ struct Release: ParsableCommand {
                 text += "\n" + report
             }
             if !FileManager.default.fileExists(atPath: path) {
-                FileManager.default.createFile(atPath: path, contents: nil)
+                _ = FileManager.default.createFile(atPath: path, contents: nil)
             }
             if let handle = FileHandle(forWritingAtPath: path) {
                 handle.seekToEndOfFile()

@@ -139,9 +139,7 @@ struct ProjectManifestRenderer: ManifestRenderer {
             case nil: return []
             case .kustomize(let path): directory = path
             case .chart(let path):
-                throw CommandFailure.badInput(
-                    "\(loaded.file): deploy.chart \(path): Helm charts are not rendered yet; give \(environment.name) an overlay"
-                )
+                return try renderChart(path, environment: environment, release: release)
             }
         }
         let absolute = absolutePath(loaded.resolve(directory))
@@ -154,6 +152,56 @@ struct ProjectManifestRenderer: ManifestRenderer {
                 "environments.\(environment.name).overlay \(directory): \(error)")
         }
         return output.files.map { ManifestFile(name: $0.name, text: $0.text) }
+    }
+
+    /// The chart rendered as `helm template` renders it, with the deploy's and then the
+    /// environment's values files and values, and the release itself as `model.name`,
+    /// `model.version`, `model.reference` (the artifact by digest) and `model.digest`: one
+    /// file per template.
+    func renderChart(_ path: String, environment: EnvironmentSpec, release: ReleaseRecord) throws
+        -> [ManifestFile]
+    {
+        let deploy = loaded.project.deploy
+        var values = HelmValueOptions()
+        values.valueFiles = ((deploy?.valuesFiles ?? []) + environment.valuesFiles).map {
+            absolutePath(loaded.resolve($0))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        func json(_ value: some Encodable) throws -> String {
+            String(decoding: try encoder.encode(value), as: UTF8.self)
+        }
+        for case .map(let pairs) in [deploy?.values, environment.values].compactMap({ $0 }) {
+            for pair in pairs { values.jsonValues.append("\(pair.key)=\(try json(pair.value))") }
+        }
+        for (key, value) in [
+            ("model.name", release.model.name), ("model.version", release.model.version),
+            ("model.reference", release.artifact.reference),
+            ("model.digest", release.artifact.digest.description),
+        ] {
+            values.jsonValues.append("\(key)=\(try json(value))")
+        }
+        var options = HelmTemplateOptions()
+        options.releaseName = deploy?.releaseName ?? release.model.name
+        options.namespace = environment.namespace ?? environment.name
+        let result = HelmTemplate(engine: HelmLibrary.engine).run(
+            chartPath: absolutePath(loaded.resolve(path)), values: values, options: options,
+            fileSystem: LocalFileSystem())
+        if let error = result.error {
+            throw CommandFailure.badInput("deploy.chart \(path) for \(environment.name): \(error)")
+        }
+        var order: [String] = []
+        var texts: [String: [String]] = [:]
+        for document in result.documents {
+            let name = document.source.replacingOccurrences(of: "/", with: "_")
+            if texts[name] == nil { order.append(name) }
+            var content = document.content
+            if !content.hasSuffix("\n") { content += "\n" }
+            texts[name, default: []].append(content)
+        }
+        return order.map {
+            ManifestFile(name: $0, text: (texts[$0] ?? []).joined(separator: "---\n"))
+        }
     }
 
     /// `shipml lint` over the rendered files, weighed as the environment says.
