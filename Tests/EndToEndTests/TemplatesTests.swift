@@ -36,6 +36,16 @@ struct TemplatesTests {
         #expect(report["warnings"] as? Int == 0)
     }
 
+    @Test func lintRendersTheChartWithItsOwnValues() throws {
+        let lint = try ShipMLExecutable.run(
+            ["lint", Self.templates + "/model-serving", "--json"], in: Self.root)
+        #expect(lint.status == 0, "\(lint.stderr)")
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: lint.stdoutData) as? [String: Any])
+        #expect(report["objects"] as? Int == 4, "Deployment, Service, HPA and PDB by default")
+        #expect(report["errors"] as? Int == 0)
+    }
+
     /// Every file under templates/, walked in order.
     static func templateFiles(under folder: String) throws -> [String] {
         let base = templates + "/" + folder

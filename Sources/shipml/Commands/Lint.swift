@@ -11,7 +11,8 @@ struct Lint: ParsableCommand {
         abstract: "Check Kubernetes manifests against the practices of serving models.",
         discussion: """
             Reads manifests from files (a YAML stream, as `helm template` or `kubectl kustomize`
-            prints it; `-` is standard input) or renders a kustomization directory, and reports
+            prints it; `-` is standard input) or renders a chart (with its own values) or a
+            kustomization directory, and reports
             each finding with the object, the field and the fix. Rules: \(Linter.ruleIDs.joined(separator: ", ")).
 
             --env ENV takes the environment's weights from shipml.yaml: in a production
@@ -25,12 +26,13 @@ struct Lint: ParsableCommand {
               shipml lint rendered.yaml
               kubectl kustomize deploy/overlays/prod | shipml lint - --production
               shipml lint deploy/overlays/prod --env prod --json
+              shipml render deploy/chart -f values-prod.yaml | shipml lint - --env prod
             """
     )
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "Manifest files, `-` for standard input, or kustomization directories.")
+    @Argument(help: "Manifest files, `-` for standard input, chart or kustomization directories.")
     var paths: [String] = []
 
     @Option(help: "Weigh findings as this environment of shipml.yaml does.")
@@ -114,10 +116,22 @@ struct Lint: ParsableCommand {
             } catch {
                 throw CommandFailure.badInput("\(error)")
             }
+            if case .chart(let directory, _) = source {
+                // The chart with its own values; other values: shipml render ... | shipml lint -
+                let result = HelmTemplate(engine: HelmLibrary.engine).run(
+                    chartPath: directory, values: HelmValueOptions(),
+                    options: HelmTemplateOptions(), fileSystem: fileSystem)
+                if let error = result.error {
+                    throw CommandFailure.badInput("\(path): \(error)")
+                }
+                do {
+                    return try Manifest.parseStream(result.output, file: path)
+                } catch {
+                    throw CommandFailure.badInput("\(error)")
+                }
+            }
             guard case .kustomization(let root, _) = source else {
-                throw CommandFailure.badInput(
-                    "\(path): render the chart first (shipml render \(path) > rendered.yaml) and lint that file"
-                )
+                throw CommandFailure.badInput("\(path): neither a chart nor a kustomization")
             }
             let absolute =
                 root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
