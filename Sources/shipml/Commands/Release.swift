@@ -88,11 +88,12 @@ struct Release: ParsableCommand {
         guard let first = project.environments.first else {
             throw CommandFailure.badInput("\(global.config): no environments to release into")
         }
+        // The steps print nothing of their own; quiet only silences their progress lines and
+        // warnings, as it does release's.
         let common =
-            ["--config", global.config, "--quiet"] + (global.noColor ? ["--no-color"] : [])
-        let registryFlags =
-            (plainHTTP ? ["--plain-http"] : []) + (insecure ? ["--insecure"] : [])
-            + (progress ? ["--progress"] : [])
+            ["--config", global.config] + (global.quiet || global.json ? ["--quiet"] : [])
+            + (global.noColor ? ["--no-color"] : [])
+        let registryFlags = (plainHTTP ? ["--plain-http"] : []) + (insecure ? ["--insecure"] : [])
         let reports = [
             "blessing": joinPath(output, "blessing.intoto.json"),
             "junit": joinPath(output, "junit.xml"), "sarif": joinPath(output, "report.sarif"),
@@ -155,7 +156,8 @@ struct Release: ParsableCommand {
 
         // build
         let built = try step("build") { () throws -> (Build.Outcome, String, String) in
-            let command = try Build.parse(common + registryFlags)
+            let command = try Build.parse(
+                common + registryFlags + (progress ? ["--progress"] : []))
             let outcome = try command.perform()
             let cached = outcome.result.layers.filter(\.cached).count
             var status = cached == outcome.result.layers.count ? "unchanged" : "built"
