@@ -105,6 +105,11 @@ struct ReleaseCommandTests {
         // dev, the approval, staging, dev again, the rollback.
         #expect(history.count == 5, "\(history)")
         #expect(history.first?.contains("0.1.0") == true, "\(history)")
+        let table = try Self.run(["status"], in: scratch)
+        let environments = table.stdout.split(separator: "\n").compactMap {
+            $0.split(separator: " ").first.map(String.init)
+        }
+        #expect(environments == ["dev", "staging"], "in the project's order: \(table.stdout)")
         let status = try Self.run(["status", "--json"], in: scratch)
         #expect(status.stdout.contains("\"0.1.0\""), "\(status.stdout)")
         let fsck = try ProcessRunner.run(["git", "--git-dir", remote, "fsck", "--strict"])

@@ -210,7 +210,14 @@ struct Status: ParsableCommand {
             let tip = try releaseState.repository.tip()
             let actor = Identity.current().login
             let formatter = ISO8601DateFormatter()
-            for record in try releaseState.releases() {
+            // In the project's order of environments (dev, staging, prod), then by name.
+            let order = loaded?.project.environments.map(\.name) ?? []
+            let records = try releaseState.releases().enumerated().sorted { left, right in
+                let a = order.firstIndex(of: left.element.environment) ?? order.count
+                let b = order.firstIndex(of: right.element.environment) ?? order.count
+                return a != b ? a < b : left.offset < right.offset
+            }.map(\.element)
+            for record in records {
                 var entry = Entry(
                     record: record,
                     ageSeconds: formatter.date(from: record.promotedAt).map {
