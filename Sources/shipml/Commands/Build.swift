@@ -92,12 +92,7 @@ struct Build: ParsableCommand {
         let fileSystem = LocalFileSystem()
         let loaded: LoadedProject?
         if fileSystem.isFile(global.config) {
-            do {
-                loaded = try ProjectLoader.load(global.config, fileSystem: fileSystem)
-            } catch let error as ProjectFileError {
-                Console.report(error.diagnostics)
-                throw CommandFailure.silent(.badInput)
-            }
+            loaded = try loadProject(global.config)
         } else {
             loaded = nil
         }

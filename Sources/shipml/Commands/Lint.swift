@@ -67,24 +67,17 @@ struct Lint: ParsableCommand {
     func lintOptions() throws -> Linter.Options {
         var options = Linter.Options(production: production)
         if let env {
-            let loaded: LoadedProject
-            do {
-                loaded = try ProjectLoader.load(global.config, fileSystem: LocalFileSystem())
-            } catch let error as ProjectFileError {
-                Console.report(error.diagnostics)
-                throw CommandFailure.silent(.badInput)
-            }
+            let loaded = try loadProject(global.config)
             guard let environment = loaded.project.environment(named: env) else {
                 let names = loaded.project.environments.map(\.name)
                 throw CommandFailure.badInput(
                     "\(global.config): no environment \"\(env)\" (there are \(names.joined(separator: ", ")))"
                 )
             }
+            options = Linter.Options(project: loaded.project, environment: environment)
             options.production = production || environment.production
-            let levels = loaded.project.lint.severity.merging(environment.lint) { $1 }
-            for (rule, level) in levels {
+            for rule in options.severities.keys {
                 try checkRule(rule, from: "\(global.config): lint")
-                options.severities[rule] = Severity(rawValue: level.rawValue)
             }
         }
         for text in severityOverrides {
@@ -133,10 +126,8 @@ struct Lint: ParsableCommand {
             guard case .kustomization(let root, _) = source else {
                 throw CommandFailure.badInput("\(path): neither a chart nor a kustomization")
             }
-            let absolute =
-                root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
             do {
-                let output = try Kustomizer.build(absolute, fileSystem: fileSystem)
+                let output = try Kustomizer.build(absolutePath(root), fileSystem: fileSystem)
                 return output.resources.map { Manifest($0, source: path) }
             } catch {
                 throw CommandFailure.badInput("\(error)")

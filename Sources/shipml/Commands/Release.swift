@@ -76,15 +76,7 @@ struct Release: ParsableCommand {
 
     func run() throws {
         Console.configure(global)
-        let fileSystem = LocalFileSystem()
-        let loaded: LoadedProject
-        do {
-            loaded = try ProjectLoader.load(global.config, fileSystem: fileSystem)
-        } catch let error as ProjectFileError {
-            Console.report(error.diagnostics)
-            throw CommandFailure.silent(.badInput)
-        }
-        let project = loaded.project
+        let project = try loadProject(global.config).project
         guard let first = project.environments.first else {
             throw CommandFailure.badInput("\(global.config): no environments to release into")
         }

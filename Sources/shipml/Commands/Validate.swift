@@ -115,12 +115,7 @@ struct Validate: ParsableCommand {
     private func makeRequest(_ fileSystem: LocalFileSystem) throws -> ValidationRequest {
         var project: LoadedProject?
         if metrics == nil || policy == nil {
-            do {
-                project = try ProjectLoader.load(global.config, fileSystem: fileSystem)
-            } catch let error as ProjectFileError {
-                Console.report(error.diagnostics)
-                throw CommandFailure.silent(.badInput)
-            }
+            project = try loadProject(global.config)
         }
         let evaluation = project?.project.evaluation
         if project != nil, evaluation == nil {

@@ -17,15 +17,7 @@ struct StateContext {
     static func open(_ global: GlobalOptions, options: StateOptions) throws -> StateContext {
         let override = options.state
         let cache = options.cache
-        let loaded: LoadedProject
-        do {
-            loaded = try ProjectLoader.load(global.config, fileSystem: LocalFileSystem())
-        } catch let error as ProjectFileError {
-            Console.report(error.diagnostics)
-            throw CommandFailure.silent(.badInput)
-        } catch {
-            throw CommandFailure.badInput("\(global.config): \(error)")
-        }
+        let loaded = try loadProject(global.config)
         var location = override ?? loaded.project.state.repository
         if location.hasPrefix("file://") {
             location = String(location.dropFirst("file://".count))
@@ -206,11 +198,7 @@ struct ProjectManifestRenderer: ManifestRenderer {
 
     /// `shipml lint` over the rendered files, weighed as the environment says.
     func lintErrors(environment: EnvironmentSpec, manifests: [ManifestFile]) throws -> [String]? {
-        var options = Linter.Options(production: environment.production)
-        let levels = loaded.project.lint.severity.merging(environment.lint) { $1 }
-        for (rule, level) in levels {
-            options.severities[rule] = Severity(rawValue: level.rawValue)
-        }
+        let options = Linter.Options(project: loaded.project, environment: environment)
         var parsed: [Manifest] = []
         for file in manifests {
             do {
