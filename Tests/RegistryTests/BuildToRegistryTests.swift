@@ -54,4 +54,41 @@ struct BuildToRegistryTests {
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.contains("0 of 4 blobs sent"), "\(again.stdout)")
     }
+
+    /// A layer over the 128 MiB threshold starts uploading while the first pass hashes it; the
+    /// report counts it as sent, and the image is still the layout build's.
+    @Test func aLargeLayerIsPushedWhileItIsBuilt() throws {
+        let scratch = try ScratchDirectory()
+        _ = try scratch.write("model/config.json", "{\"architectures\": [\"Demo\"]}\n")
+        let path = try scratch.write("model/model.safetensors", Data())
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        let block = Data((0..<(1 << 20)).map { _ in UInt8.random(in: 0...255) })
+        for _ in 0..<129 { try handle.write(contentsOf: block) }
+        try handle.close()
+        let repository = "\(address)/test/build-ahead-\(UUID().uuidString.prefix(8).lowercased())"
+        let environment: [String: String?] = ["SOURCE_DATE_EPOCH": "1700000000"]
+        let pushed = try ShipMLExecutable.run(
+            [
+                "build", "model", "--to", "\(repository):v1", "--plain-http", "--json", "-v",
+                "--no-cache", "--name", "demo",
+            ], in: scratch.path, environment: environment)
+        #expect(pushed.status == 0, "\(pushed.stderr)")
+        #expect(pushed.stderr.contains("pushed while it was built"), "\(pushed.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(pushed.stdout.utf8))
+        let push = try #require((report as? [String: Any])?["pushed"] as? [String: Any])
+        // The config, the weights (sent ahead) and the small-files layer: all three counted as sent.
+        #expect(push["transferred"] as? Int == 3 && push["skipped"] as? Int == 0, "\(push)")
+
+        let local = try ShipMLExecutable.run(
+            ["build", "model", "--to", "oci:layout:v1", "--no-cache", "--name", "demo", "-q"],
+            in: scratch.path, environment: environment)
+        #expect(local.status == 0, "\(local.stderr)")
+        let remote = try ProcessRunner.run([
+            "skopeo", "inspect", "--raw", "--tls-verify=false", "docker://\(repository):v1",
+        ])
+        let fromLayout = try ProcessRunner.run([
+            "skopeo", "inspect", "--raw", "oci:\(scratch.path("layout")):v1",
+        ])
+        #expect(remote.succeeded && remote.stdoutData == fromLayout.stdoutData)
+    }
 }

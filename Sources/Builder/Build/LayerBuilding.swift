@@ -27,6 +27,8 @@ enum LayerBuilding {
                     diffID: entry.diffID, cached: true)
                 done += plan.files.reduce(Int64(0)) { $0 + $1.size }
             } else {
+                options.observer?.layerStarting(
+                    LayerStream(index: index, plan: plan, settings: settings))
                 let sink: any BlobSink =
                     try (options.dryRun ? nil : layout).map { try $0.beginBlob() } ?? HashingSink()
                 let result = try LayerWriter.write(plan, settings: settings, to: sink) { bytes in
@@ -47,6 +49,7 @@ enum LayerBuilding {
                     descriptor: Descriptor(
                         mediaType: type, digest: result.digest, size: result.size),
                     diffID: result.diffID, cached: false)
+                options.observer?.layerFinished(index, layer.descriptor)
             }
             recipes[layer.descriptor.digest] = LayerRecipe(
                 plan: plan, settings: settings, digest: layer.descriptor.digest,

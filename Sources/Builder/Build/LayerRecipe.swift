@@ -16,28 +16,32 @@ public struct LayerRecipe: Sendable {
     /// - Throws: what `body` throws; ``LayoutError`` when a model file changed in between, or
     ///   cannot be read.
     public func write(to body: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
-        let sink = StreamingSink(body)
-        let result = try LayerWriter.write(plan, settings: settings, to: sink) { _ in }
+        let result = try LayerStream(index: 0, plan: plan, settings: settings).write(to: body)
         guard result.digest == digest, result.size == size else {
             throw LayoutError(
                 path: plan.files.first?.sourcePath ?? ".",
                 reason:
-                    "the model changed while it was being pushed: the layer is now \(result.digest), it was \(digest)"
+                    "the model changed while it was being pushed: the layer is now \(result.digest.map(\.description) ?? "?"), it was \(digest)"
             )
         }
     }
 }
 
-/// Hands a layer's bytes on as they are made, hashing them.
+/// Hands a layer's bytes on as they are made, hashing them (or only counting them: the
+/// digest it then commits is the empty input's, and nobody reads it).
 final class StreamingSink: BlobSink {
     private let body: (UnsafeRawBufferPointer) throws -> Void
+    private let hashing: Bool
     private var hasher = SHA256Hasher()
     private var size: Int64 = 0
 
-    init(_ body: @escaping (UnsafeRawBufferPointer) throws -> Void) { self.body = body }
+    init(_ body: @escaping (UnsafeRawBufferPointer) throws -> Void, hashing: Bool = true) {
+        self.body = body
+        self.hashing = hashing
+    }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        hasher.update(bytes)
+        if hashing { hasher.update(bytes) }
         size += Int64(bytes.count)
         try body(bytes)
     }

@@ -25,6 +25,8 @@ public struct BuildOptions: Sendable {
     public var dryRun = false
     /// Where the rebuild cache lives; nil turns it off.
     public var cache: LayerCache?
+    /// Told before and after each layer is hashed (a build to a registry uploads ahead).
+    public var observer: (any LayerObserver)?
 
     public init(modelName: String, version: String, created: Date, entryTime: Date) {
         self.modelName = modelName

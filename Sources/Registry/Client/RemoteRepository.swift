@@ -118,11 +118,11 @@ public struct RemoteRepository: Sendable {
     }
 
     /// A failure after which the whole upload starts again from `POST`.
-    private struct UploadRestart: Error {
+    struct UploadRestart: Error {
         let underlying: RegistryError
     }
 
-    private func startUpload(_ what: String) throws -> (location: String, minimum: Int64?) {
+    func startUpload(_ what: String) throws -> (location: String, minimum: Int64?) {
         let response = try session.send(
             HTTPRequest(.post, url: session.endpoint.url(name, "blobs/uploads/")), scopes: push,
             what: what)
@@ -268,7 +268,7 @@ public struct RemoteRepository: Sendable {
     }
 
     /// The `PUT` that ends an upload, with the last bytes or none.
-    private func put(
+    func put(
         _ location: String, _ digest: Digest, body: HTTPRequest.Body = .none,
         replay: RegistrySession.Replay = .retry, what: String
     ) throws -> HTTPResponse {
@@ -281,7 +281,7 @@ public struct RemoteRepository: Sendable {
 
     /// One chunk: `PATCH` with its `Content-Range`. Never replayed here: a broken chunk is
     /// resumed from the offset the registry reports.
-    private func patch(_ location: String, offset: Int64, body: HTTPRequest.Body, what: String)
+    func patch(_ location: String, offset: Int64, body: HTTPRequest.Body, what: String)
         throws -> HTTPResponse
     {
         try session.send(
@@ -294,7 +294,7 @@ public struct RemoteRepository: Sendable {
             scopes: push, what: what, replay: .returnFailure)
     }
 
-    private func finish(_ response: HTTPResponse, _ digest: Digest, _ what: String) throws {
+    func finish(_ response: HTTPResponse, _ digest: Digest, _ what: String) throws {
         if response.status == 201 || response.status == 204 {
             if let said = response.headers["Docker-Content-Digest"], said != digest.description {
                 throw RegistryError(

@@ -59,6 +59,9 @@ public struct Pusher: Sendable {
     /// Where blobs were seen before: more repositories to mount from, and updated after.
     public let locations: BlobLocations?
     public let events: (@Sendable (TransferEvent) -> Void)?
+    /// Blobs an ``AheadUploads`` sent while the image was built (digest → size): counted as
+    /// sent, not as found.
+    public var sentAhead: [Digest: Int64] = [:]
 
     public init(
         repository: RemoteRepository, jobs: Int = 4, mountFrom: [String] = [],
@@ -106,28 +109,27 @@ public struct Pusher: Sendable {
         let counts = Counts()
         try withoutActuallyEscaping(source) { source in
             try Parallel.forEach(graph.blobs, jobs: jobs) { blob in
-                let host = repository.session.endpoint.host
-                defer { locations?.record(blob.digest, on: host, in: repository.name) }
-                if let size = try repository.blobSize(blob.digest, forPush: true),
-                    size == blob.size || size < 0
-                {
+                switch try placeWithoutSending(blob) {
+                case .exists? where sentAhead[blob.digest] == blob.size:
+                    counts.add(transferred: 1, bytes: blob.size)
+                    events?(.blobDone(blob, how: "pushed while it was built"))
+                    return
+                case .exists?:
                     counts.add(skipped: 1)
                     events?(.blobDone(blob, how: "exists"))
                     return
-                }
-                let known = locations?.repositories(holding: blob.digest, on: host) ?? []
-                var candidates = mountFrom
-                for other in known where other != repository.name && !candidates.contains(other) {
-                    candidates.append(other)
-                }
-                for other in candidates where try repository.mount(blob.digest, from: other) {
+                case .mounted(let other)?:
                     counts.add(mounted: 1)
                     events?(.blobDone(blob, how: "mounted from \(other)"))
                     return
+                case nil:
+                    break
                 }
                 try repository.upload(
                     blob.digest, size: blob.size, from: try source(blob),
                     progress: { events?(.bytes($0)) })
+                locations?.record(
+                    blob.digest, on: repository.session.endpoint.host, in: repository.name)
                 counts.add(transferred: 1, bytes: blob.size)
                 events?(.blobDone(blob, how: "pushed"))
             }
@@ -150,6 +152,34 @@ public struct Pusher: Sendable {
             mediaType: root.descriptor.mediaType, tags: tags, blobs: graph.blobs.count,
             transferred: counts.transferred, transferredBytes: counts.bytes,
             skipped: counts.skipped, mounted: counts.mounted, manifests: manifests)
+    }
+
+    /// How a blob got into the repository without being sent.
+    enum Placement: Equatable {
+        case exists
+        case mounted(from: String)
+    }
+
+    /// Whether the repository has `blob` without sending it: it already does, or a mount from
+    /// another repository of the registry worked. Records where the blob is for later mounts.
+    func placeWithoutSending(_ blob: Descriptor) throws -> Placement? {
+        let host = repository.session.endpoint.host
+        if let size = try repository.blobSize(blob.digest, forPush: true),
+            size == blob.size || size < 0
+        {
+            locations?.record(blob.digest, on: host, in: repository.name)
+            return .exists
+        }
+        let known = locations?.repositories(holding: blob.digest, on: host) ?? []
+        var candidates = mountFrom
+        for other in known where other != repository.name && !candidates.contains(other) {
+            candidates.append(other)
+        }
+        for other in candidates where try repository.mount(blob.digest, from: other) {
+            locations?.record(blob.digest, on: host, in: repository.name)
+            return .mounted(from: other)
+        }
+        return nil
     }
 
     /// Puts the root manifest under each tag, skipping tags that already name it. Uses one

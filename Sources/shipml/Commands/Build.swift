@@ -174,6 +174,15 @@ struct Build: ParsableCommand {
                 LayerCache.init)
         }
 
+        // To a registry, large layers start uploading while the first pass hashes them.
+        let display = remote.map { _ in
+            TransferProgress(verb: "pushing", requested: progress, global: global)
+        }
+        defer { display?.finish() }
+        let pusher = try remote.map { try makePusher(to: $0, events: display?.handle) }
+        let ahead = dryRun ? nil : pusher.map { AheadUploads(pusher: $0) }
+        options.observer = ahead
+
         let line = ProgressLine(requested: progress, quiet: global.quiet, json: global.json)
         let started = Date()
         let result: BuildResult
@@ -191,22 +200,40 @@ struct Build: ParsableCommand {
                 )
             }
             let built: BuildResult
-            if format == .modelcar {
-                let baseImage = try baseText.map { try readBase($0) }
-                built = try ModelcarPackager.build(
-                    model, base: baseImage, into: layout, options: options,
-                    progress: show)
-            } else {
-                built = try ModelPackager.build(
-                    model, into: layout, options: options, progress: show)
+            do {
+                if format == .modelcar {
+                    let baseImage = try baseText.map { try readBase($0) }
+                    built = try ModelcarPackager.build(
+                        model, base: baseImage, into: layout, options: options,
+                        progress: show)
+                } else {
+                    built = try ModelPackager.build(
+                        model, into: layout, options: options, progress: show)
+                }
+            } catch {
+                ahead?.abandon()
+                _ = ahead?.wait()
+                throw error
             }
             line.finish()
             var pushReport: TransferReport?
             defer { transfer = pushReport }
-            if let remote, let tag, !dryRun {
+            if let remote, let tag, var pusher, !dryRun {
                 var tags = [tag]
                 if to == nil { tags += (project?.image.tags ?? []).filter { $0 != tag } }
-                let pushed = try pushBuild(built, to: remote, tags: tags)
+                if let ahead, let display {
+                    let blobs = [built.manifest.config] + built.manifest.layers
+                    display.handle(
+                        .started(blobs: blobs.count, bytes: blobs.reduce(0) { $0 + $1.size }))
+                    ahead.report(to: display.handle)
+                    let (sent, failures) = ahead.wait()
+                    pusher.sentAhead = sent
+                    for failure in failures {
+                        Console.info("uploading ahead gave up (the push sends it): \(failure)")
+                    }
+                }
+                let pushed = try pushBuild(built, with: pusher, tags: tags)
+                display?.finish()
                 pushReport = pushed
                 if !global.json && !global.quiet {
                     Console.output(
@@ -252,7 +279,17 @@ struct Build: ParsableCommand {
     /// Pushes what the first pass computed: the config and manifest from memory, base layers
     /// from the base layout, model layers made again and streamed (only those the registry
     /// lacks).
-    private func pushBuild(_ built: BuildResult, to remote: RegistryReference, tags: [String])
+    private func makePusher(
+        to remote: RegistryReference, events: (@Sendable (TransferEvent) -> Void)?
+    ) throws -> Pusher {
+        let session = registry.session(
+            for: remote.host, global: global, credentials: try registry.credentials())
+        return Pusher(
+            repository: RemoteRepository(session: session, name: remote.repository),
+            jobs: registry.jobs, locations: registry.locations(), events: events)
+    }
+
+    private func pushBuild(_ built: BuildResult, with pusher: Pusher, tags: [String])
         throws -> TransferReport
     {
         var manifest = built.manifestDescriptor
@@ -260,13 +297,6 @@ struct Build: ParsableCommand {
         let graph = ImageGraph(
             blobs: [built.manifest.config] + built.manifest.layers,
             manifests: [.init(descriptor: manifest, data: built.manifestData)])
-        let session = registry.session(
-            for: remote.host, global: global, credentials: try registry.credentials())
-        let display = TransferProgress(verb: "pushing", requested: progress, global: global)
-        defer { display.finish() }
-        let pusher = Pusher(
-            repository: RemoteRepository(session: session, name: remote.repository),
-            jobs: registry.jobs, locations: registry.locations(), events: display.handle)
         do {
             return try pusher.push(graph, tags: tags) { blob in
                 if blob.digest == built.manifest.config.digest { return .data(built.configData) }
@@ -319,6 +349,7 @@ struct Build: ParsableCommand {
                 var config: Descriptor
                 var layers: [BuiltLayer]
                 var bytesRead: Int64
+                var pushed: TransferReport?
                 var seconds: Double
             }
             Console.data(
@@ -326,7 +357,8 @@ struct Build: ParsableCommand {
                     Report(
                         reference: name, dryRun: dryRun, manifest: result.manifestDescriptor,
                         config: result.manifest.config, layers: result.layers,
-                        bytesRead: result.bytesRead, seconds: (seconds * 1000).rounded() / 1000)))
+                        bytesRead: result.bytesRead, pushed: outcome.pushed,
+                        seconds: (seconds * 1000).rounded() / 1000)))
             return
         }
         let total = result.layers.reduce(Int64(0)) { $0 + $1.descriptor.size }
