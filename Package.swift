@@ -76,6 +76,8 @@ let package = Package(
                 // Builder's TarReader unpacks chart archives (`charts/*.tgz`).
                 "ShipModel", "ShipFiles", "Builder", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // AES-CBC and scrypt for Sprig's decryptAES, encryptAES and derivePassword.
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: upcoming),
         // Checks rendered manifests against the practices of serving models on Kubernetes.

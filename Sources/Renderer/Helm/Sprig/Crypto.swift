@@ -2,8 +2,8 @@ import Crypto
 import Foundation
 
 /// Sprig's crypto functions that can be reproduced here: keys from the random source, UUIDs,
-/// random bytes. Those that need RSA, DSA, X.509 signing, bcrypt, scrypt or AES-CBC fail with an
-/// error naming the function.
+/// random bytes (the ciphers are in ``SprigCiphers``). Those that need RSA, DSA, X.509 signing
+/// or bcrypt fail with an error naming the function.
 enum SprigCrypto {
     static func functions(random: RandomSource) -> FunctionMap {
         var map: FunctionMap = [:]
@@ -24,14 +24,12 @@ enum SprigCrypto {
         }
         let unsupported: [(String, [GoType])] = [
             ("bcrypt", [.string]), ("htpasswd", [.string, .string]),
-            ("derivePassword", [.int, .string, .string, .string, .string]),
             ("buildCustomCert", [.string, .string]),
             ("genCA", [.string, .int]), ("genCAWithKey", [.string, .int, .string]),
             ("genSelfSignedCert", [.string, .list, .list, .int]),
             ("genSelfSignedCertWithKey", [.string, .list, .list, .int, .string]),
             ("genSignedCert", [.string, .list, .list, .int, .any]),
             ("genSignedCertWithKey", [.string, .list, .list, .int, .any, .string]),
-            ("encryptAES", [.string, .string]), ("decryptAES", [.string, .string]),
         ]
         map["htpasswd"] = .failing([.string, .string]) { arguments in
             let user = arguments.string(0)

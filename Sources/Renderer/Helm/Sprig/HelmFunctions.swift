@@ -21,6 +21,7 @@ public enum HelmFunctions {
             SprigSemver.functions(),
             SprigDates.functions(clock: clock),
             SprigCrypto.functions(random: random),
+            SprigCiphers.functions(random: random),
             SprigURL.functions(),
         ]
         for family in families {
