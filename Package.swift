@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/onevcat/Rainbow", from: "4.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.0.0"),
     ],
     targets: [
         // Thin C modules: a module map and one shim header each, found through pkg-config.
@@ -78,6 +79,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 // AES-CBC and scrypt for Sprig's decryptAES, encryptAES and derivePassword.
                 .product(name: "CryptoExtras", package: "swift-crypto"),
+                // RSA keys and X.509 certificates for genPrivateKey, genCA and genSignedCert.
+                .product(name: "X509", package: "swift-certificates"),
             ],
             swiftSettings: upcoming),
         // Checks rendered manifests against the practices of serving models on Kubernetes.

@@ -2,8 +2,8 @@ import Crypto
 import Foundation
 
 /// Sprig's crypto functions that can be reproduced here: keys from the random source, UUIDs,
-/// random bytes (the ciphers are in ``SprigCiphers``). Those that need RSA, DSA, X.509 signing
-/// or bcrypt fail with an error naming the function.
+/// random bytes (the ciphers are in ``SprigCiphers``, certificates in ``SprigCertificates``).
+/// Those that need DSA or bcrypt fail with an error naming the function.
 enum SprigCrypto {
     static func functions(random: RandomSource) -> FunctionMap {
         var map: FunctionMap = [:]
@@ -15,7 +15,8 @@ enum SprigCrypto {
             switch arguments.string(0) {
             case "ecdsa": return .string(ecdsaKey(random))
             case "ed25519": return .string(ed25519Key(random))
-            case "rsa", "dsa":
+            case "rsa": return .string(SprigCertificates.rsaKey())
+            case "dsa":
                 return .string(
                     "failed to generate private key: \(arguments.string(0)) keys are not supported by shipml"
                 )
@@ -24,12 +25,6 @@ enum SprigCrypto {
         }
         let unsupported: [(String, [GoType])] = [
             ("bcrypt", [.string]), ("htpasswd", [.string, .string]),
-            ("buildCustomCert", [.string, .string]),
-            ("genCA", [.string, .int]), ("genCAWithKey", [.string, .int, .string]),
-            ("genSelfSignedCert", [.string, .list, .list, .int]),
-            ("genSelfSignedCertWithKey", [.string, .list, .list, .int, .string]),
-            ("genSignedCert", [.string, .list, .list, .int, .any]),
-            ("genSignedCertWithKey", [.string, .list, .list, .int, .any, .string]),
         ]
         map["htpasswd"] = .failing([.string, .string]) { arguments in
             let user = arguments.string(0)

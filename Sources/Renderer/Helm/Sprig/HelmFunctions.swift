@@ -22,6 +22,7 @@ public enum HelmFunctions {
             SprigDates.functions(clock: clock),
             SprigCrypto.functions(random: random),
             SprigCiphers.functions(random: random),
+            SprigCertificates.functions(),
             SprigURL.functions(),
         ]
         for family in families {
