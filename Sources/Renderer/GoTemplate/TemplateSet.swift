@@ -149,12 +149,21 @@ public final class TemplateSet: @unchecked Sendable {
         var result: Result<T, any Error>?
     }
 
-    /// Runs `body` on a new thread with a `stackSize` stack and waits for it.
+    /// The key under which a large-stack thread keeps its guard.
+    private static let guardKey = "shipml.TemplateSet.stackGuard"
+
+    /// Runs `body` on a new thread with a `stackSize` stack and waits for it; on such a thread
+    /// already (a chart's whole render runs on one), runs it right there. Making a thread with
+    /// a 1 GiB stack costs about a millisecond, too much to pay for every file and `tpl`.
     static func onLargeStack<T>(_ body: @escaping @Sendable (StackGuard) throws -> T) throws -> T {
+        if let current = Thread.current.threadDictionary[guardKey] as? StackGuard {
+            return try body(current)
+        }
         let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
             let guardrail = StackGuard(size: stackSize)
+            Thread.current.threadDictionary[guardKey] = guardrail
             box.result = Result { try body(guardrail) }
             done.signal()
         }

@@ -30,6 +30,16 @@ public struct HelmEngine {
     /// - Throws: ``HelmError`` with Helm's words (`parse error at (...)`, `execution error at
     ///   (...)`, or the traced form of other execution errors).
     public func render(_ chart: Chart, top: [String: Value]) throws -> [String: String] {
+        // One large-stack thread for every parse and execution of the chart. The engine is
+        // used only by that thread while this one waits for it.
+        nonisolated(unsafe) let engine = self
+        return try TemplateSet.onLargeStack { _ in
+            try engine.renderOnThisThread(chart, top: top)
+        }
+    }
+
+    private func renderOnThisThread(_ chart: Chart, top: [String: Value]) throws -> [String: String]
+    {
         var renderables: [String: Renderable] = [:]
         collect(chart, path: chart.name, parent: top, isRoot: true, into: &renderables)
         let set = TemplateSet(
