@@ -205,6 +205,16 @@ public enum JSONCodec {
         }
 
         mutating func number() throws(DecodeError) -> Value {
+            let text = try numberText()
+            guard let double = Double(text), double.isFinite else {
+                throw DecodeError(
+                    message: "json: cannot unmarshal number \(text) into Go value of type float64")
+            }
+            return .float(double)
+        }
+
+        /// Reads a number literal and gives it as written.
+        mutating func numberText() throws(DecodeError) -> String {
             let start = index
             func digits() -> Int {
                 let from = index
@@ -241,12 +251,7 @@ public enum JSONCodec {
                 }
                 if digits() == 0 { throw invalid("in exponent of numeric literal") }
             }
-            let text = String(decoding: bytes[start..<index], as: UTF8.self)
-            guard let double = Double(text), double.isFinite else {
-                throw DecodeError(
-                    message: "json: cannot unmarshal number \(text) into Go value of type float64")
-            }
-            return .float(double)
+            return String(decoding: bytes[start..<index], as: UTF8.self)
         }
 
         mutating func string() throws(DecodeError) -> String {
