@@ -76,6 +76,44 @@ struct RenderChartCommandTests {
         #expect(badTemplate.stdout.isEmpty)
     }
 
+    @Test func valuesBreakingTheSchemaExitWithTwo() throws {
+        let scratch = try ScratchDirectory()
+        try Self.chart(in: scratch)
+        try scratch.write(
+            "web/values.schema.json",
+            """
+            {"$schema": "http://json-schema.org/draft-07/schema#", "required": ["image"],
+             "properties": {"replicas": {"type": "integer", "minimum": 1}}}
+            """)
+        let bad = try ShipMLExecutable.run(
+            ["render", "web", "--set", "replicas=0"], in: scratch.path)
+        #expect(bad.status == 2)
+        #expect(bad.stdout.isEmpty)
+        #expect(
+            bad.stderr == """
+                Error: values don't meet the specifications of the schema(s) in the following chart(s):
+                web:
+                - at '/replicas': minimum: got 0, want 1
+
+
+                """)
+        let typed = try ShipMLExecutable.run(
+            ["render", "web", "--set-string", "replicas=2"], in: scratch.path)
+        #expect(typed.status == 2)
+        #expect(typed.stderr.contains("- at '/replicas': got string, want integer\n"))
+        let skipped = try ShipMLExecutable.run(
+            ["render", "web", "--set", "replicas=0", "--skip-schema-validation"], in: scratch.path)
+        #expect(skipped.status == 0)
+        #expect(skipped.stdout.contains("replicas: \"0\""))
+        try scratch.write("web/values.schema.json", "{\"type\": ")
+        let broken = try ShipMLExecutable.run(["render", "web"], in: scratch.path)
+        #expect(broken.status == 2)
+        #expect(
+            broken.stderr
+                == "Error: values don't meet the specifications of the schema(s) in the following chart(s):\nweb:\nunexpected EOF\n"
+        )
+    }
+
     @Test func archivesCannotReachOutsideTheirRoot() throws {
         let scratch = try ScratchDirectory()
         try Self.chart(in: scratch)

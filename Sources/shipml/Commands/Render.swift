@@ -124,6 +124,7 @@ extension Render {
         options.namespace = helm.namespace
         options.showOnly = helm.showOnly
         options.skipTests = helm.skipTests
+        options.skipSchemaValidation = helm.skipSchemaValidation
         options.includeCRDs = helm.includeCrds
         options.apiVersions = helm.apiVersions
         options.debug = helm.debug

@@ -51,6 +51,9 @@ struct HelmOptions: ParsableArguments {
     @Flag(name: .long, help: "Leave out test hooks.")
     var skipTests = false
 
+    @Flag(name: .long, help: "Do not check the values against the charts' values.schema.json.")
+    var skipSchemaValidation = false
+
     @Flag(name: .long, help: "Print the charts' crds/ files first.")
     var includeCrds = false
 

@@ -22,6 +22,8 @@ public struct HelmTemplateOptions: Sendable {
     public var showOnly: [String] = []
     /// `--debug`: print the rendered manifest even when it does not parse.
     public var debug = false
+    /// `--skip-schema-validation`: do not check the values against `values.schema.json`.
+    public var skipSchemaValidation = false
 
     public init() {}
 }
@@ -193,6 +195,11 @@ public struct HelmTemplate {
         let chart = try DependencyProcessor.process(loaded, values: values, coalescer: &coalescer)
         let capabilities = try Capabilities(
             kubeVersion: options.kubeVersion, extraAPIVersions: options.apiVersions)
+        let coalesced = try coalescer.coalesceValues(chart, values)
+        result.warnings = coalescer.warnings
+        if !options.skipSchemaValidation {
+            try ValuesSchema.validate(chart, values: coalesced)
+        }
         if !chart.metadata.kubeVersion.isEmpty,
             !SemanticVersion.satisfies(capabilities.version, constraint: chart.metadata.kubeVersion)
         {
@@ -200,8 +207,6 @@ public struct HelmTemplate {
                 "chart requires kubeVersion: \(chart.metadata.kubeVersion) which is incompatible with Kubernetes \(capabilities.version)"
             )
         }
-        let coalesced = try coalescer.coalesceValues(chart, values)
-        result.warnings = coalescer.warnings
         let top: [String: Value] = [
             "Values": .map(coalesced),
             "Release": .map([
