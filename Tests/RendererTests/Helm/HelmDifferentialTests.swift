@@ -50,6 +50,36 @@ struct HelmDifferentialTests {
     }
 }
 
+extension HelmDifferentialTests {
+    static let capabilitiesChart: [String: String] = [
+        "chart/Chart.yaml": "apiVersion: v2\nname: cap\nversion: 0.1.0\n",
+        "chart/templates/cm.yaml": """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: cap
+        data:
+          kinds: {{ .Capabilities.APIVersions.Has "apps/v1/Deployment" | quote }}
+          apps: {{ .Capabilities.APIVersions.Has "apps/v1" | quote }}
+          all: {{ .Capabilities.APIVersions | toJson | quote }}
+
+        """,
+    ]
+
+    /// The default API versions, their order, and `Has` with a kind: as Helm 4.2.3 has them.
+    @Test(.enabled(if: oracleAvailable, skipReason))
+    func capabilitiesAreHelms() throws {
+        let scratch = try ScratchDirectory.holding(Self.capabilitiesChart, prefix: "helm-caps")
+        let helm = try ProcessRunner.run(["python3", Self.oracle, scratch.path("chart")])
+        let result = HelmTemplate(engine: HelmLibrary.engine).run(
+            chartPath: scratch.path("chart"), values: HelmValueOptions(),
+            options: HelmTemplateOptions(), fileSystem: LocalFileSystem())
+        #expect(helm.succeeded)
+        #expect(result.output == helm.stdout, "\(firstDifference(result.output, helm.stdout))")
+        #expect(result.output.contains("kinds: \"false\"\n  apps: \"true\""))
+    }
+}
+
 /// A seeded generator of small charts: values of every kind (empty, null, zero, unicode, large
 /// numbers, nested maps and lists) and ConfigMaps whose data run expressions over them with
 /// Helm's and Sprig's functions.
