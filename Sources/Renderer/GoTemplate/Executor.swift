@@ -100,26 +100,33 @@ final class ExecutionRuntime: Sendable {
     /// How many `include`/`tpl` executions enclose this one.
     let nesting: Int
     let stack: StackGuard
+    /// How many `executeTemplate` runs of each template name enclose this one.
+    let runs: [String: Int]
 
     init(
         templates: [String: ParsedTemplate], functions: FunctionMap, options: TemplateOptions,
-        nesting: Int, stack: StackGuard
+        nesting: Int, stack: StackGuard, runs: [String: Int] = [:]
     ) {
         self.templates = templates
         self.functions = functions
         self.options = options
         self.nesting = nesting
         self.stack = stack
+        self.runs = runs
     }
 
     func hasFunction(_ name: String) -> Bool {
         functions[name] != nil || Builtin(rawValue: name) != nil
     }
 
-    func nested(templates: [String: ParsedTemplate]? = nil) -> ExecutionRuntime {
-        ExecutionRuntime(
+    func nested(templates: [String: ParsedTemplate]? = nil, running name: String? = nil)
+        -> ExecutionRuntime
+    {
+        var runs = self.runs
+        if let name { runs[name, default: 0] += 1 }
+        return ExecutionRuntime(
             templates: templates ?? self.templates, functions: functions, options: options,
-            nesting: nesting + 1, stack: stack)
+            nesting: nesting + 1, stack: stack, runs: runs)
     }
 
     /// Runs the named template on `data`.
@@ -176,8 +183,10 @@ struct ExecutionCallContext: CallContext {
     var location: String { "template: " + source.location(of: pos) }
     var nesting: Int { runtime.nesting }
 
+    func enclosingRuns(of name: String) -> Int { runtime.runs[name] ?? 0 }
+
     func executeTemplate(_ name: String, data: Value) throws -> String {
-        try runtime.nested().execute(name: name, data: data)
+        try runtime.nested(running: name).execute(name: name, data: data)
     }
 
     func executeText(_ text: String, name: String, data: Value) throws -> String {

@@ -44,6 +44,9 @@ public protocol CallContext: Sendable {
     /// How many `executeTemplate`/`executeText` runs enclose this call (0 at the top), so that
     /// Helm's `include` can stop runaway recursion.
     var nesting: Int { get }
+    /// How many `executeTemplate` runs of the template `name` enclose this call (Helm counts
+    /// `include` recursion per template name).
+    func enclosingRuns(of name: String) -> Int
     /// Runs the set's template `name` on `data` and returns its output (Helm's `include`).
     /// Throws `TemplateError` with Go's text.
     func executeTemplate(_ name: String, data: Value) throws -> String
@@ -55,6 +58,7 @@ public protocol CallContext: Sendable {
 extension CallContext {
     public var templateName: String { "" }
     public var nesting: Int { 0 }
+    public func enclosingRuns(of name: String) -> Int { 0 }
 
     public func executeTemplate(_ name: String, data: Value) throws -> String {
         throw FunctionError("no template set to execute \"\(name)\" in")

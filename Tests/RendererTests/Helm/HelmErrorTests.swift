@@ -1,3 +1,4 @@
+import Foundation
 import Renderer
 import ShipFiles
 import Testing
@@ -54,5 +55,21 @@ struct HelmErrorTests {
             Self.error(
                 of: "{{- define \"l\" }}{{ include \"l\" . }}{{ end }}x: {{ include \"l\" . }}\n"))
         #expect(message.contains("rendering template has a nested reference name: l"))
+    }
+
+    /// Helm counts `include` recursion per template name: `a` and `b` calling each other run
+    /// 1001 times each before `a` is refused (Helm's engine prints the same chain).
+    @Test func includeRecursionCountsPerName() throws {
+        let message = try #require(
+            Self.error(
+                of: "{{- define \"a\" }}{{ include \"b\" . }}{{ end }}"
+                    + "{{- define \"b\" }}{{ include \"a\" . }}{{ end }}x: {{ include \"a\" . }}\n")
+        )
+        #expect(
+            message.hasSuffix(
+                "error calling include: rendering template has a nested reference name: a: unable to execute template"
+            ))
+        #expect(message.components(separatedBy: "executing \"a\" at").count - 1 == 1001)
+        #expect(message.components(separatedBy: "executing \"b\" at").count - 1 == 1001)
     }
 }

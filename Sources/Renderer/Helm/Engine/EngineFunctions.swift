@@ -1,7 +1,7 @@
 import Foundation
 
 extension HelmEngine {
-    /// Helm's `include` recursion limit (`recursionMaxNums`).
+    /// Helm's `include` recursion limit (`recursionMaxNums`), counted per template name.
     static let recursionLimit = 1000
 
     /// The base functions with Helm's own over them (`engine.initFunMap`).
@@ -17,7 +17,7 @@ extension HelmEngine {
         [
             "include": Function([.string, .any], canFail: true) { arguments, context in
                 guard case .string(let name) = arguments.first else { return .string("") }
-                if context.nesting > recursionLimit {
+                if context.enclosingRuns(of: name) > recursionLimit {
                     throw FunctionError(
                         "rendering template has a nested reference name: \(name): unable to execute template"
                     )
