@@ -606,7 +606,8 @@ final class ExecutionState {
         }
         let hasArgs = (args?.count ?? 0) > 1 || final != nil
         switch value {
-        case .object(let object) where object.mapEntries != nil:
+        case .object(let object) where object.mapEntries != nil && !object.hasMethod(name):
+            // A map type's methods come before its keys (Helm's `.Files.Get`).
             if hasArgs { throw error("\(name) is not a method but has arguments") }
             if let found = object.mapEntries?[name] { return .concrete(found) }
             if runtime.options.missingKey == .zero && object.goTypeName == "map[string]string" {

@@ -63,6 +63,12 @@ public enum GoMember: Sendable {
 }
 
 extension GoObject {
+    /// Whether `.Name` is a method of the object.
+    func hasMethod(_ name: String) -> Bool {
+        if case .method = member(name) { return true }
+        return false
+    }
+
     public var isTruthy: Bool { true }
     public var marshalled: Value? { nil }
     public var elements: [Value]? { nil }

@@ -36,6 +36,10 @@ struct HelmFiles: GoObject {
     var marshalled: Value? {
         .map(files.mapValues { .string($0.base64EncodedString()) })
     }
+    /// `range $path, $bytes := .Files.Glob "x/*"`: a map of paths to `[]byte`.
+    var mapEntries: [String: Value]? {
+        files.mapValues { .object(GoBytes(Array($0))) }
+    }
 
     func member(_ name: String) -> GoMember {
         let files = self.files
