@@ -80,6 +80,42 @@ extension HelmDifferentialTests {
     }
 }
 
+extension HelmDifferentialTests {
+    /// `.helmignore` texts whose effect Helm's loader and shipml's must agree on; the chart
+    /// lists what `.Files` kept (`range` over `.Files.Glob`).
+    static let ignoreRules = [
+        "*.txt\n!keep.txt\n", "!keep.txt\n", "docs\n", "*.md\n", "docs/\n", "/other.txt\n",
+        "  other.txt  \n", "docs/**\n", "[\n", "!*\n*.txt\n", "docs/*.md\n", "*/notes.md\n",
+        "doc?\n", "[^k]*.txt\n", "# comment\n\n\\#x.txt\n", "keep.txt/\n",
+    ]
+
+    @Test(.enabled(if: oracleAvailable, skipReason), arguments: ignoreRules)
+    func helmignoreAsHelm(_ rules: String) throws {
+        let files = [
+            "chart/Chart.yaml": "apiVersion: v2\nname: ign\nversion: 0.1.0\n",
+            "chart/.helmignore": rules, "chart/keep.txt": "k\n", "chart/other.txt": "o\n",
+            "chart/#x.txt": "h\n", "chart/docs/notes.md": "n\n",
+            "chart/templates/cm.yaml": """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: ign
+            data:
+              files: {{ range $path, $_ := .Files.Glob "**" }}{{ $path }},{{ end }}
+
+            """,
+        ]
+        let scratch = try ScratchDirectory.holding(files, prefix: "helm-ignore")
+        let helm = try ProcessRunner.run(["python3", Self.oracle, scratch.path("chart")])
+        let result = HelmTemplate(engine: HelmLibrary.engine).run(
+            chartPath: scratch.path("chart"), values: HelmValueOptions(),
+            options: HelmTemplateOptions(), fileSystem: LocalFileSystem())
+        let ours = result.error.map { "Error: \($0)\n" } ?? result.output
+        let expected = helm.succeeded ? helm.stdout : helm.stderr
+        #expect(ours == expected, "\(firstDifference(ours, expected))")
+    }
+}
+
 /// A seeded generator of small charts: values of every kind (empty, null, zero, unicode, large
 /// numbers, nested maps and lists) and ConfigMaps whose data run expressions over them with
 /// Helm's and Sprig's functions.

@@ -22,14 +22,16 @@ public enum ChartLoader {
     }
 
     /// Every regular file under `root`, relative, `/`-separated, minus what `.helmignore`
-    /// (plus Helm's default `templates/.?*`) excludes.
+    /// (then Helm's default `templates/.?*`) excludes, by Helm's rules.
     static func directoryFiles(_ root: String, fileSystem: any FileSystem) throws -> [ChartFile] {
-        var rules = "templates/.?*\n"
+        var ignore = try HelmIgnore(text: "")
         let ignoreFile = joinPath(root, ".helmignore")
         if fileSystem.isFile(ignoreFile) {
-            rules += (try? fileSystem.readText(at: ignoreFile)) ?? ""
+            let text = String(
+                decoding: stripBOM(try fileSystem.readFile(at: ignoreFile)), as: UTF8.self)
+            ignore = try HelmIgnore(text: text)
         }
-        let ignore = IgnoreRules(text: rules)
+        ignore.addDefaults()
         var files: [ChartFile] = []
         func walk(_ relative: String) throws {
             let directory = relative.isEmpty ? root : joinPath(root, relative)
