@@ -91,6 +91,16 @@ struct ValuesSchemaTests {
         #expect(Self.check("{\"pattern\": \"^\\\\pL+$\"}", .string("ünï")) == nil)
     }
 
+    @Test func draft4ExclusiveBoundsAreFlags() {
+        let draft4 = "\"$schema\": \"http://json-schema.org/draft-04/schema#\", "
+        #expect(
+            Self.check("{\"minimum\": 5, \"exclusiveMinimum\": true}", .float(5), draft: draft4)
+                == "- at '/a': exclusiveMinimum: got 5, want 5\n")
+        #expect(
+            Self.check("{\"maximum\": 5, \"exclusiveMaximum\": true}", .float(6), draft: draft4)
+                == "- at '/a': exclusiveMaximum: got 6, want 5\n")
+    }
+
     @Test func formatsOnlyBeforeDraft2019() {
         #expect(Self.check("{\"format\": \"email\"}", .string("abc")) == nil)
         #expect(
@@ -272,6 +282,27 @@ struct ValuesSchemaTests {
                     == """
                     "file:///values.schema.json#" is not valid against metaschema: jsonschema validation failed with 'http://json-schema.org/draft-07/schema#'
                     - at '/minimum': got string, want number
+                    """)
+        #expect(ValuesSchema.check(Array(" \n".utf8), values: [:]) == "EOF")
+        let draft4 =
+            "{\"$schema\": \"http://json-schema.org/draft-04/schema#\", "
+            + "\"properties\": {\"a\": {\"exclusiveMinimum\": 5}}}"
+        #expect(
+            ValuesSchema.check(Array(draft4.utf8), values: [:])
+                == """
+                "file:///values.schema.json#" is not valid against metaschema: jsonschema validation failed with 'http://json-schema.org/draft-04/schema#'
+                - at '/properties/a': validation failed
+                  - at '/properties/a': properties 'minimum' required, if 'exclusiveMinimum' exists
+                  - at '/properties/a/exclusiveMinimum': got number, want boolean
+                """)
+        #expect(
+            ValuesSchema.check(
+                Array("{\"properties\": {\"a\": {\"pattern\": \"(\"}}}".utf8), values: [:])
+                    == """
+                    "file:///values.schema.json#" is not valid against metaschema: jsonschema validation failed with 'https://json-schema.org/draft/2020-12/schema#'
+                    - at '': 'allOf' failed
+                      - at '/properties/a': 'allOf' failed
+                        - at '/properties/a/pattern': '(' is not valid regex: error parsing regexp: missing closing ): `(`
                     """)
         let remote = ValuesSchema.check(
             Array("{\"$ref\": \"https://example.com/s.json\"}".utf8), values: [:])

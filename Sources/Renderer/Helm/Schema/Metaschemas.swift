@@ -37,7 +37,7 @@ enum Metaschemas {
               "prefixItems": {"$ref": "#/$defs/schemaArray"}, "items": {"$ref": "#"},
               "contains": {"$ref": "#"}, "additionalProperties": {"$ref": "#"},
               "properties": {"$ref": "#/$defs/schemaMap"},
-              "patternProperties": {"$ref": "#/$defs/schemaMap"},
+              "patternProperties": {"$ref": "#/$defs/schemaMap", "propertyNames": {"format": "regex"}},
               "dependentSchemas": {"$ref": "#/$defs/schemaMap"},
               "propertyNames": {"$ref": "#"}, "if": {"$ref": "#"}, "then": {"$ref": "#"},
               "else": {"$ref": "#"}, "allOf": {"$ref": "#/$defs/schemaArray"},
@@ -53,7 +53,7 @@ enum Metaschemas {
               "maximum": {"type": "number"}, "exclusiveMaximum": {"type": "number"},
               "minimum": {"type": "number"}, "exclusiveMinimum": {"type": "number"},
               "maxLength": {"$ref": "#/$defs/count"}, "minLength": {"$ref": "#/$defs/count"},
-              "pattern": {"type": "string"},
+              "pattern": {"type": "string", "format": "regex"},
               "maxItems": {"$ref": "#/$defs/count"}, "minItems": {"$ref": "#/$defs/count"},
               "uniqueItems": {"type": "boolean"},
               "maxContains": {"$ref": "#/$defs/count"}, "minContains": {"$ref": "#/$defs/count"},
@@ -75,50 +75,56 @@ enum Metaschemas {
     /// Drafts 4, 6 and 7: one flat list of keywords.
     static func draft7(exclusiveAsBoolean: Bool) -> String {
         let exclusive = exclusiveAsBoolean ? #"{"type": "boolean"}"# : #"{"type": "number"}"#
+        let dependencies =
+            exclusiveAsBoolean
+            ? #""dependencies": {"exclusiveMaximum": ["maximum"], "exclusiveMinimum": ["minimum"]},"#
+            : ""
         return #"""
             {
               "type": ["object", "boolean"],
-              "properties": {
-                "$id": {"type": "string"}, "$schema": {"type": "string"},
-                "$ref": {"type": "string"}, "$comment": {"type": "string"},
-                "title": {"type": "string"}, "description": {"type": "string"},
-                "readOnly": {"type": "boolean"}, "writeOnly": {"type": "boolean"},
-                "examples": {"type": "array"},
-                "multipleOf": {"type": "number", "exclusiveMinimum": 0},
-                "maximum": {"type": "number"}, "minimum": {"type": "number"},
-            """# + "\"exclusiveMaximum\": \(exclusive), \"exclusiveMinimum\": \(exclusive),"
-                + #"""
-                    "maxLength": {"$ref": "#/definitions/count"},
-                    "minLength": {"$ref": "#/definitions/count"},
-                    "pattern": {"type": "string", "format": "regex"},
-                    "additionalItems": {"$ref": "#"},
-                    "items": {"anyOf": [{"$ref": "#"}, {"$ref": "#/definitions/schemaArray"}]},
-                    "maxItems": {"$ref": "#/definitions/count"},
-                    "minItems": {"$ref": "#/definitions/count"},
-                    "uniqueItems": {"type": "boolean"}, "contains": {"$ref": "#"},
-                    "maxProperties": {"$ref": "#/definitions/count"},
-                    "minProperties": {"$ref": "#/definitions/count"},
-                    "required": {"$ref": "#/definitions/stringArray"},
-                    "additionalProperties": {"$ref": "#"},
-                    "definitions": {"$ref": "#/definitions/schemaMap"},
-                    "properties": {"$ref": "#/definitions/schemaMap"},
-                    "patternProperties": {"$ref": "#/definitions/schemaMap"},
-                    "dependencies": {"type": "object", "additionalProperties":
-                      {"anyOf": [{"$ref": "#"}, {"$ref": "#/definitions/stringArray"}]}},
-                    "propertyNames": {"$ref": "#"},
-                    "enum": {"type": "array"},
-                    "type": {"anyOf": [{"$ref": "#/definitions/simpleTypes"}, {"type": "array",
-                      "items": {"$ref": "#/definitions/simpleTypes"}, "minItems": 1,
-                      "uniqueItems": true}]},
-                    "format": {"type": "string"},
-                    "contentMediaType": {"type": "string"}, "contentEncoding": {"type": "string"},
-                    "if": {"$ref": "#"}, "then": {"$ref": "#"}, "else": {"$ref": "#"},
-                    "allOf": {"$ref": "#/definitions/schemaArray"},
-                    "anyOf": {"$ref": "#/definitions/schemaArray"},
-                    "oneOf": {"$ref": "#/definitions/schemaArray"}, "not": {"$ref": "#"}
-                  },
-                  "definitions": {
-                """# + common2020.replacingOccurrences(of: "#/$defs/", with: "#/definitions/")
+            """# + dependencies + #"""
+                  "properties": {
+                    "$id": {"type": "string"}, "$schema": {"type": "string"},
+                    "$ref": {"type": "string"}, "$comment": {"type": "string"},
+                    "title": {"type": "string"}, "description": {"type": "string"},
+                    "readOnly": {"type": "boolean"}, "writeOnly": {"type": "boolean"},
+                    "examples": {"type": "array"},
+                    "multipleOf": {"type": "number", "exclusiveMinimum": 0},
+                    "maximum": {"type": "number"}, "minimum": {"type": "number"},
+                """# + "\"exclusiveMaximum\": \(exclusive), \"exclusiveMinimum\": \(exclusive),"
+                    + #"""
+                        "maxLength": {"$ref": "#/definitions/count"},
+                        "minLength": {"$ref": "#/definitions/count"},
+                        "pattern": {"type": "string", "format": "regex"},
+                        "additionalItems": {"$ref": "#"},
+                        "items": {"anyOf": [{"$ref": "#"}, {"$ref": "#/definitions/schemaArray"}]},
+                        "maxItems": {"$ref": "#/definitions/count"},
+                        "minItems": {"$ref": "#/definitions/count"},
+                        "uniqueItems": {"type": "boolean"}, "contains": {"$ref": "#"},
+                        "maxProperties": {"$ref": "#/definitions/count"},
+                        "minProperties": {"$ref": "#/definitions/count"},
+                        "required": {"$ref": "#/definitions/stringArray"},
+                        "additionalProperties": {"$ref": "#"},
+                        "definitions": {"$ref": "#/definitions/schemaMap"},
+                        "properties": {"$ref": "#/definitions/schemaMap"},
+                        "patternProperties": {"$ref": "#/definitions/schemaMap",
+                      "propertyNames": {"format": "regex"}},
+                        "dependencies": {"type": "object", "additionalProperties":
+                          {"anyOf": [{"$ref": "#"}, {"$ref": "#/definitions/stringArray"}]}},
+                        "propertyNames": {"$ref": "#"},
+                        "enum": {"type": "array"},
+                        "type": {"anyOf": [{"$ref": "#/definitions/simpleTypes"}, {"type": "array",
+                          "items": {"$ref": "#/definitions/simpleTypes"}, "minItems": 1,
+                          "uniqueItems": true}]},
+                        "format": {"type": "string"},
+                        "contentMediaType": {"type": "string"}, "contentEncoding": {"type": "string"},
+                        "if": {"$ref": "#"}, "then": {"$ref": "#"}, "else": {"$ref": "#"},
+                        "allOf": {"$ref": "#/definitions/schemaArray"},
+                        "anyOf": {"$ref": "#/definitions/schemaArray"},
+                        "oneOf": {"$ref": "#/definitions/schemaArray"}, "not": {"$ref": "#"}
+                      },
+                      "definitions": {
+                    """# + common2020.replacingOccurrences(of: "#/$defs/", with: "#/definitions/")
                 + "\n  }\n}\n"
     }
 
@@ -127,7 +133,8 @@ enum Metaschemas {
     static func check(_ document: SchemaJSON, draft: Int) -> [SchemaFailure]? {
         let text = draft >= 2019 ? draft2020 : draft7(exclusiveAsBoolean: draft == 4)
         guard let meta = try? SchemaJSON.parse(Array(text.utf8)),
-            let compiled = try? SchemaCompiler.compile(meta, draft: draft >= 2019 ? 2020 : 7)
+            let compiled = try? SchemaCompiler.compile(
+                meta, draft: draft >= 2019 ? 2020 : 7, assertFormat: true)
         else { return nil }
         return SchemaValidator(schema: compiled).validate(document.plain)
     }

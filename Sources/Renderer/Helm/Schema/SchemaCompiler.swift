@@ -9,6 +9,8 @@ struct SchemaCompiler {
 
     let document: SchemaJSON
     let draft: Int
+    /// Whether `format` is asserted whatever the draft (v6 does it for metaschemas).
+    var assertFormat = false
     var nodes: [SchemaNode] = []
     var compiled: [String: Int] = [:]
     /// `$id` and `$anchor` targets: the URL or `#name` they declare, and their pointer.
@@ -49,8 +51,11 @@ struct SchemaCompiler {
     }
 
     /// Compiles the whole document.
-    static func compile(_ document: SchemaJSON, draft: Int) throws(SchemaError) -> CompiledSchema {
+    static func compile(_ document: SchemaJSON, draft: Int, assertFormat: Bool = false)
+        throws(SchemaError) -> CompiledSchema
+    {
         var compiler = SchemaCompiler(document: document, draft: draft)
+        compiler.assertFormat = assertFormat
         _ = try compiler.compile(at: "")
         return CompiledSchema(nodes: compiler.nodes)
     }
@@ -238,7 +243,9 @@ struct SchemaCompiler {
         }
         if draft >= 6, let value = entries["const"] { node.constant = value }
         if case .array(let values)? = entries["enum"] { node.enumeration = values }
-        if draft < 2019, case .string(let name)? = entries["format"] { node.format = name }
+        if draft < 2019 || assertFormat, case .string(let name)? = entries["format"] {
+            node.format = name
+        }
         node.minProperties = integer(entries, "minProperties")
         node.maxProperties = integer(entries, "maxProperties")
         node.required = strings(entries["required"])

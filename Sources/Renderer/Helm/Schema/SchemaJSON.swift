@@ -30,6 +30,9 @@ indirect enum SchemaJSON: Sendable, Equatable {
     /// Go's (`unexpected EOF`, `invalid character 'x' looking for beginning of value`).
     static func parse(_ bytes: [UInt8]) throws(SchemaError) -> SchemaJSON {
         var parser = JSONCodec.Parser(bytes: bytes)
+        parser.skipSpace()
+        // A stream decoder with nothing to read says EOF.
+        if parser.index == bytes.count { throw SchemaError("EOF") }
         do throws(JSONCodec.DecodeError) {
             parser.skipSpace()
             let value = try read(&parser)
