@@ -153,6 +153,7 @@ struct SchemaGenerator {
     static let values = [
         "0", "1", "-3", "2.5", "1000", "1000000", "0.3", "12345.678", "\"\"", "\"abc\"",
         "\"ABC\"", "\"hello world\"", "\"xa\"", "\"ünï\"", "true", "false", "[]", "[1, 2]",
+        "\"a@b.io\"", "\"1.2.3.4\"", "\"2024-02-30\"", "\"2024-02-29\"",
         "[1, 1]", "[\"a\", 2]", "[\"x\", \"y\", \"z\"]", "{}", "{\"p\": 1}",
         "{\"xa\": \"s\", \"q\": 2}", "{\"abc\": 1, \"p\": true}", "{\"p\": 1, \"q\": [1]}",
     ]
@@ -173,6 +174,9 @@ struct SchemaGenerator {
         "{\"propertyNames\": {\"maxLength\": 2}}", "{\"minProperties\": 2}",
         "{\"maxProperties\": 1}", "{\"dependencies\": {\"p\": [\"q\", \"r\"]}}", "true", "false",
         "{\"$ref\": \"#/definitions/positive\"}", "{\"not\": {\"type\": \"string\"}}",
+        "{\"dependentRequired\": {\"p\": [\"q\"]}}", "{\"format\": \"email\"}",
+        "{\"format\": \"ipv4\"}", "{\"format\": \"date\"}",
+        "{\"prefixItems\": [{\"type\": \"string\"}]}", "{\"minContains\": 2, \"contains\": true}",
     ]
 
     mutating func schema(depth: Int) -> String {
@@ -203,9 +207,11 @@ struct SchemaGenerator {
             if random.chance(85) { values.append("\"\(key)\": \(random.pick(Self.values))") }
         }
         var top = ["\"properties\": {\(properties.joined(separator: ", "))}"]
-        if random.chance(50) {
-            top.insert("\"$schema\": \"http://json-schema.org/draft-07/schema#\"", at: 0)
-        }
+        let drafts = [
+            "http://json-schema.org/draft-07/schema#",
+            "https://json-schema.org/draft/2020-12/schema",
+        ]
+        if random.chance(60) { top.insert("\"$schema\": \"\(random.pick(drafts))\"", at: 0) }
         top.append("\"definitions\": {\"positive\": {\"type\": \"number\", \"minimum\": 1}}")
         if random.chance(30) { top.append("\"required\": [\"a\", \"e\"]") }
         if random.chance(20) { top.append("\"additionalProperties\": {\"type\": \"string\"}") }
