@@ -15,6 +15,25 @@ struct HelmValuesTests {
         #expect(sameValues(values, expected))
     }
 
+    /// A key written twice keeps its last value, as go-yaml v2 (and so Helm 4.2.3) reads it,
+    /// in values files and Chart.yaml alike; checked against Helm's engine for each text.
+    @Test func aKeyWrittenTwiceKeepsTheLastValue() throws {
+        let cases: [(String, [String: Value])] = [
+            ("a: 1\nb: 2\na: 3\n", ["a": .float(3), "b": .float(2)]),
+            ("m:\n  x: 1\n  x: 2\n  x: 3\n", ["m": .map(["x": .float(3)])]),
+            ("\"a\": 1\na: 2\n", ["a": .float(2)]),
+            ("'a': 1\nb: {a: 1, a: 2}\n'a': 5\n", ["a": .float(5), "b": .map(["a": .float(2)])]),
+            ("a: 1\na:\n  b: 2\n", ["a": .map(["b": .float(2)])]),
+            ("l:\n- k: 1\n  k: 2\n", ["l": .list([.map(["k": .float(2)])])]),
+        ]
+        for (text, expected) in cases {
+            #expect(sameValues(try HelmYAML.map(text), expected), "\(text)")
+        }
+        let metadata = try ChartLoader.parseMetadata(
+            try HelmYAML.map("apiVersion: v2\nname: one\nversion: 0.1.0\nname: two\n"))
+        #expect(metadata.name == "two")
+    }
+
     /// go-yaml names the line after the plain scalar that lacks its colon, as libyaml does.
     @Test func badYAMLNamesTheLine() {
         #expect(

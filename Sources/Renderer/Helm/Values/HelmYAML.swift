@@ -35,14 +35,82 @@ public enum HelmYAML {
 
     /// Reads the first document of `text` as any value.
     public static func value(_ text: String) throws -> Value {
-        let node: Node?
-        do {
-            node = try Yams.compose(yaml: text)
-        } catch {
-            throw HelmYAMLError("error converting YAML to JSON: " + goYAMLMessage(error))
+        var text = text
+        var node: Node?
+        var renamed = 0
+        while true {
+            do {
+                node = try Yams.compose(yaml: text)
+                break
+            } catch YamlError.duplicatedKeysInMapping(_, let context) where renamed < 10_000 {
+                // go-yaml v2 keeps the last of a key written twice; Yams refuses the mapping.
+                // The first occurrence gets a name no text can have, and is left out below.
+                guard let rewritten = renameKey(in: text, at: context.mark, number: renamed) else {
+                    throw HelmYAMLError("error converting YAML to JSON: yaml: duplicated key")
+                }
+                text = rewritten
+                renamed += 1
+            } catch {
+                throw HelmYAMLError("error converting YAML to JSON: " + goYAMLMessage(error))
+            }
         }
         guard let node else { return .null }
         return try convert(node)
+    }
+
+    /// The prefix of the names duplicated keys are given while reading.
+    static let shadowedKey = "\u{1}shipml-shadowed-"
+
+    /// `text` with the key scalar that starts at `mark` (1-based line and column) renamed to
+    /// a double-quoted ``shadowedKey`` name; nil when the key is not a plain or quoted scalar.
+    static func renameKey(in text: String, at mark: Mark, number: Int) -> String? {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            Array($0.unicodeScalars)
+        }
+        guard mark.line >= 1, mark.line <= lines.count else { return nil }
+        let line = lines[mark.line - 1]
+        let start = mark.column - 1
+        guard start >= 0, start < line.count else { return nil }
+        var end = start
+        switch line[start] {
+        case "\"":
+            end += 1
+            while end < line.count, line[end] != "\"" {
+                end += line[end] == "\\" ? 2 : 1
+            }
+            guard end < line.count else { return nil }
+            end += 1
+        case "'":
+            end += 1
+            while end < line.count {
+                if line[end] == "'" {
+                    if end + 1 < line.count, line[end + 1] == "'" {
+                        end += 2
+                        continue
+                    }
+                    break
+                }
+                end += 1
+            }
+            guard end < line.count else { return nil }
+            end += 1
+        case "?", "&", "!", "*", "[", "{", "-", "|", ">":
+            return nil
+        default:
+            while end < line.count {
+                if line[end] == ":",
+                    end + 1 == line.count || line[end + 1] == " " || line[end + 1] == "\t"
+                {
+                    break
+                }
+                end += 1
+            }
+            guard end < line.count else { return nil }
+        }
+        let replacement = "\"\\x01shipml-shadowed-\(number)\""
+        lines[mark.line - 1] =
+            Array(line[..<start]) + Array(replacement.unicodeScalars) + Array(line[end...])
+        return lines.map { String(String.UnicodeScalarView($0)) }.joined(separator: "\n")
     }
 
     static func jsonKind(_ value: Value) -> String {
@@ -83,7 +151,9 @@ public enum HelmYAML {
                     }
                     continue
                 }
-                map[keyText(scalar)] = try convert(value)
+                let key = keyText(scalar)
+                if key.hasPrefix(shadowedKey) { continue }
+                map[key] = try convert(value)
             }
             return .map(merged.merging(map) { _, own in own })
         case .sequence(let sequence):
