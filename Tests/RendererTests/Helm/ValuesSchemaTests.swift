@@ -91,6 +91,16 @@ struct ValuesSchemaTests {
         #expect(Self.check("{\"pattern\": \"^\\\\pL+$\"}", .string("ünï")) == nil)
     }
 
+    @Test func draft2019KeepsItemLists() {
+        let draft2019 = "\"$schema\": \"https://json-schema.org/draft/2019-09/schema\", "
+        #expect(
+            Self.check(
+                "{\"items\": [{\"type\": \"string\"}], \"additionalItems\": false}",
+                Self.list(1, 2), draft: draft2019)
+                == "- at '/a/0': got number, want string\n- at '/a': last 1 additionalItem(s) not allowed\n"
+        )
+    }
+
     @Test func draft4ExclusiveBoundsAreFlags() {
         let draft4 = "\"$schema\": \"http://json-schema.org/draft-04/schema#\", "
         #expect(

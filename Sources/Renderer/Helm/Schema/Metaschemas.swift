@@ -131,7 +131,15 @@ enum Metaschemas {
     /// The failures of `document` against its draft's metaschema, nil when it is a valid
     /// schema.
     static func check(_ document: SchemaJSON, draft: Int) -> [SchemaFailure]? {
-        let text = draft >= 2019 ? draft2020 : draft7(exclusiveAsBoolean: draft == 4)
+        var text = draft >= 2019 ? draft2020 : draft7(exclusiveAsBoolean: draft == 4)
+        if draft == 2019 {
+            // 2019-09 still has `items` as a list and `additionalItems`.
+            text = text.replacingOccurrences(
+                of: ##""items": {"$ref": "#"},"##,
+                with:
+                    ##""items": {"anyOf": [{"$ref": "#"}, {"$ref": "#/$defs/schemaArray"}]}, "additionalItems": {"$ref": "#"},"##
+            )
+        }
         guard let meta = try? SchemaJSON.parse(Array(text.utf8)),
             let compiled = try? SchemaCompiler.compile(
                 meta, draft: draft >= 2019 ? 2020 : 7, assertFormat: true)
