@@ -219,7 +219,8 @@ enum SprigCertificates {
         subject: DistinguishedName, issuer: DistinguishedName, key: KeyPair,
         signer: Certificate.PrivateKey, days: Int, extensions: Certificate.Extensions
     ) throws -> CertificateValue {
-        let now = Date()
+        // Whole seconds, as the certificate stores them (a rounded-up start is in the future).
+        let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
         do {
             let certificate = try Certificate(
                 version: .v3, serialNumber: Certificate.SerialNumber(),
