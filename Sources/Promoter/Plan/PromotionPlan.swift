@@ -171,6 +171,7 @@ public enum PromotionPlanner {
         plan.message = message(
             request, record: record, current: snapshot.current,
             before: before, after: after, verdicts: verdicts)
+        plan.message.trailers += snapshot.links?.trailers ?? []
         return plan
     }
 

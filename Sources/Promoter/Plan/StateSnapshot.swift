@@ -11,6 +11,9 @@ public struct StateSnapshot: Sendable {
     public var source: ReleaseRecord?
     public var sourcePromotedAt: Date?
     public var approvals: [Approval]
+    /// The links a promotion into the target on top of ``tip`` carries (see
+    /// ``PromotionLinks``); nil when not read or when the history is not a straight line.
+    public var links: PromotionLinks?
 
     public init(
         tip: String? = nil, current: ReleaseRecord? = nil, currentManifests: [String: String] = [:],
@@ -27,8 +30,8 @@ public struct StateSnapshot: Sendable {
     /// Reads what `request` needs at `tip`: the tip's tree, plus the commits back to the
     /// source environment's promotion when a soak gate needs its time.
     /// - Throws: ``StateError`` for a file that does not parse; repository errors as they come.
-    /// - Parameter manifests: Whether to read the target's manifests (the plan's diff needs
-    ///   them; a gate check does not).
+    /// - Parameter manifests: Whether to read the target's manifests and work out the new
+    ///   commit's links (a plan needs them; a gate check does not).
     public static func read(
         _ repository: any StateRepository, at tip: String?, request: PromotionRequest,
         manifests: Bool = true
@@ -43,6 +46,10 @@ public struct StateSnapshot: Sendable {
             if let data = try repository.readFile("\(directory)/\(name)", at: tip) {
                 snapshot.currentManifests[name] = String(decoding: data, as: UTF8.self)
             }
+        }
+        if manifests {
+            snapshot.links = try PromotionChain.links(
+                repository, tip: tip, environment: target, model: model)
         }
         if let source = request.sourceEnvironment {
             snapshot.source = try record(repository, tip, environment: source, model: model)

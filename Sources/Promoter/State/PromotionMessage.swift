@@ -51,10 +51,10 @@ public struct PromotionMessage: Sendable, Equatable {
     /// The trailers of any commit message: `Key: value` lines of its last paragraph, when every
     /// line of that paragraph is one (git's rule, without its continuation lines).
     public static func trailers(of message: String) -> [(key: String, value: String)] {
-        let paragraphs = message.trimmingTrailingNewlines().components(separatedBy: "\n\n")
+        let paragraphs = paragraphs(of: message)
         guard paragraphs.count > 1, let last = paragraphs.last else { return [] }
         var found: [(key: String, value: String)] = []
-        for line in last.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in last {
             guard let colon = line.firstIndex(of: ":") else { return [] }
             let key = line[..<colon]
             guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
@@ -66,41 +66,44 @@ public struct PromotionMessage: Sendable, Equatable {
         return found
     }
 
+    /// The message's paragraphs (runs of non-empty lines), each as its lines.
+    static func paragraphs(of message: String) -> [[Substring]] {
+        var paragraphs: [[Substring]] = []
+        var current: [Substring] = []
+        for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.isEmpty {
+                if !current.isEmpty { paragraphs.append(current) }
+                current = []
+            } else {
+                current.append(line)
+            }
+        }
+        if !current.isEmpty { paragraphs.append(current) }
+        return paragraphs
+    }
+
     /// Reads a promotion back from a commit message; nil for any other commit.
     public static func parse(_ message: String) -> PromotionMessage? {
         let subject = message.prefix { $0 != "\n" }
         guard subject.hasPrefix("promote("), let close = subject.firstIndex(of: ")"),
-            subject[close...].hasPrefix("): "), let arrow = subject.range(of: " → ")
+            subject[close...].hasPrefix("): "), let arrow = subject.firstRange(of: " → ")
         else { return nil }
         let model = String(subject[subject.index(subject.startIndex, offsetBy: 8)..<close])
         let versionStart = subject.index(close, offsetBy: 3)
         guard versionStart <= arrow.lowerBound else { return nil }
         let version = String(subject[versionStart..<arrow.lowerBound])
         let environment = String(subject[arrow.upperBound...])
-        let trailers = trailers(of: message)
-        let body = message.drop { $0 != "\n" }.components(separatedBy: "\n\n")
+        let body = paragraphs(of: message).dropFirst()
         let changes =
-            body.first { $0.hasPrefix("- ") || $0.hasPrefix("\n- ") }
-            .map {
-                $0.split(separator: "\n").filter { $0.hasPrefix("- ") }.map {
-                    String($0.dropFirst(2))
-                }
-            } ?? []
+            body.first { $0.first?.hasPrefix("- ") == true }
+            .map { $0.filter { $0.hasPrefix("- ") }.map { String($0.dropFirst(2)) } } ?? []
         return PromotionMessage(
             model: model, version: version, environment: environment, changes: changes,
-            trailers: trailers)
+            trailers: trailers(of: message))
     }
 
     /// The value of a trailer, e.g. `Shipml-Release`.
     public func trailer(_ key: String) -> String? {
         trailers.first { $0.key.lowercased() == key.lowercased() }?.value
-    }
-}
-
-extension String {
-    fileprivate func trimmingTrailingNewlines() -> String {
-        var text = self
-        while text.hasSuffix("\n") { text.removeLast() }
-        return text
     }
 }

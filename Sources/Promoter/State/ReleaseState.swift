@@ -42,28 +42,19 @@ public struct ReleaseState {
 
     /// Promotions, newest first, optionally of one environment and model, at most `limit`.
     /// Commits that are not promotions are skipped; the walk stops at the `limit`th match.
+    /// For one environment it follows the commits' links (``PromotionLinks``) where it can.
     /// - Parameter start: The commit to start from; the branch's tip when nil.
     public func history(
         environment: String? = nil, model: String? = nil, limit: Int? = nil,
         from start: String? = nil
     ) throws -> [Promotion] {
         guard let tip = try start ?? repository.tip() else { return [] }
-        var found: [Promotion] = []
         if let limit, limit <= 0 { return [] }
-        // Most commits are other promotions: look at the subject line alone before parsing.
-        let subjectPrefix = "promote(" + (model.map { "\($0))" } ?? "")
-        let subjectSuffix = environment.map { " → \($0)" }
-        try repository.walk(from: tip) { commit in
-            let subject = commit.message.utf8.prefix { $0 != UInt8(ascii: "\n") }
-            guard subject.starts(with: subjectPrefix.utf8),
-                subjectSuffix.map({ subject.reversed().starts(with: $0.utf8.reversed()) }) ?? true,
-                let message = PromotionMessage.parse(commit.message)
-            else { return true }
-            if let environment, message.environment != environment { return true }
-            if let model, message.model != model { return true }
-            found.append(Promotion(commit: commit.id, message: message, author: commit.author))
-            return limit.map { found.count < $0 } ?? true
+        guard let environment else {
+            return try PromotionChain.walk(
+                repository, from: tip, environment: nil, model: model, limit: limit)
         }
-        return found
+        return try PromotionChain.history(
+            repository, from: tip, environment: environment, model: model, limit: limit)
     }
 }

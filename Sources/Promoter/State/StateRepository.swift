@@ -25,6 +25,8 @@ public protocol StateRepository: AnyObject {
         writing files: [String: Data], removing: Set<String>, parent: String?, message: String,
         author: Signature
     ) throws -> String
+    /// One commit, nil when the repository has no commit with that id.
+    func commit(_ id: String) throws -> StateCommit?
     /// Commits from `start` back, newest first, at most `limit`.
     func log(from start: String, limit: Int?) throws -> [StateCommit]
     /// Commits from `start` back, newest first, each read only when `body` asks for it by
@@ -83,6 +85,15 @@ public final class GitStateRepository: StateRepository {
             where [.modified, .exists, .notFound].contains(error.code)
         {
             throw StateConflict(expected: parent)
+        }
+    }
+
+    public func commit(_ id: String) throws -> StateCommit? {
+        guard let oid = try? ObjectID(id) else { return nil }
+        do {
+            return Self.stateCommit(try repository.commit(oid))
+        } catch let error as GitError where error.code == .notFound {
+            return nil
         }
     }
 
@@ -145,6 +156,8 @@ public final class InMemoryStateRepository: StateRepository {
         branchTip = id
         return id
     }
+
+    public func commit(_ id: String) throws -> StateCommit? { commits[id]?.record }
 
     public func log(from start: String, limit: Int?) throws -> [StateCommit] {
         var result: [StateCommit] = []
