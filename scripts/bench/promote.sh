@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 commits=${1:-20000}
-swift build -c release --product shipml >&2
+swift build -c release --static-swift-stdlib --product shipml >&2
 shipml="$(swift build -c release --show-bin-path)/shipml"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/shipml-bench-promote.XXXXXX")
@@ -24,14 +24,27 @@ export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
 # Environments: dev -> staging -> prod -> edge-01..edge-47; models m00..m19. Commit i promotes
 # model (i / 50) % 20 into environment i % 50; prod lags staging by one version.
 git init --quiet --bare --initial-branch=main "$work/remote.git"
-python3 - "$commits" <<'PY' | git --git-dir "$work/remote.git" fast-import --quiet
-import sys
+# The generator works out every object id itself, as git does, so that each promotion can
+# carry the links shipml writes (Shipml-Parent, Shipml-Env-Previous, Shipml-Model-Previous:
+# see docs/promote.md); the imported tip is checked against its own.
+python3 - "$commits" "$work/expected-tip" <<'PY' | git --git-dir "$work/remote.git" fast-import --quiet
+import hashlib, sys
 commits = int(sys.argv[1])
 envs = ["dev", "staging", "prod"] + ["edge-%02d" % n for n in range(1, 48)]
 out = sys.stdout.buffer
-def data(text):
-    raw = text.encode()
+def data(raw):
     out.write(b"data %d\n" % len(raw) + raw + b"\n")
+def oid(kind, raw):
+    return hashlib.sha1(b"%s %d\0" % (kind, len(raw)) + raw).digest()
+def tree(entries):  # name -> (is_tree, raw id)
+    raw = b"".join(
+        (b"40000 " if entries[name][0] else b"100644 ") + name.encode() + b"\0" + entries[name][1]
+        for name in sorted(entries, key=lambda n: n + "/" if entries[n][0] else n))
+    return oid(b"tree", raw)
+state = {}      # env -> model -> (release blob, manifest name, manifest blob)
+env_trees = {}  # env -> raw tree id
+last_env, last_model = {}, {}  # newest promotion commit (hex) per env, per (env, model)
+parent = None
 for i in range(commits):
     env = envs[i % 50]
     model = "m%02d" % ((i // 50) % 20)
@@ -48,17 +61,37 @@ artifact:
   digest: sha256:{digest}
 promotedAt: '2026-01-01T00:00:00Z'
 promotedBy: bench <bench@example.com>
-"""
+""".encode()
+    manifest_name = f"apps_v1_deployment_{model}.yaml"
+    manifest = f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {model}\n  namespace: {env}\n# {i}\n".encode()
+    state.setdefault(env, {})[model] = (oid(b"blob", record), manifest_name, oid(b"blob", manifest))
+    models = {}
+    for name, (release_id, file_name, manifest_id) in state[env].items():
+        manifests = tree({file_name: (False, manifest_id)})
+        models[name] = (True, tree({"manifests": (True, manifests), "release.yaml": (False, release_id)}))
+    env_trees[env] = tree(models)
+    root = tree({"environments": (True, tree({e: (True, t) for e, t in env_trees.items()}))})
+    message = f"promote({model}): {version} → {env}\n\n- version: {version}\n\n"
+    message += f"Shipml-Release: sha256:{digest}\nShipml-Model: {model}\nShipml-To: {env}\n"
+    if parent:
+        message += (f"Shipml-Parent: {parent}\nShipml-Env-Previous: {last_env.get(env, 'none')}\n"
+                    f"Shipml-Model-Previous: {last_model.get((env, model), 'none')}\n")
     when = 1_760_000_000 + i * 60
-    out.write(b"commit refs/heads/main\n")
-    out.write(b"committer bench <bench@example.com> %d +0000\n" % when)
-    data(f"promote({model}): {version} → {env}\n\n- version: {version}\n\n"
-         f"Shipml-Release: sha256:{digest}\nShipml-Model: {model}\nShipml-To: {env}\n")
+    who = b"bench <bench@example.com> %d +0000" % when
+    commit = b"tree " + root.hex().encode() + b"\n"
+    commit += (b"parent " + parent.encode() + b"\n") if parent else b""
+    commit += b"author " + who + b"\ncommitter " + who + b"\n\n" + message.encode()
+    parent = last_env[env] = last_model[(env, model)] = oid(b"commit", commit).hex()
+    out.write(b"commit refs/heads/main\ncommitter " + who + b"\n")
+    data(message.encode())
     out.write(f"M 100644 inline environments/{env}/{model}/release.yaml\n".encode())
     data(record)
-    out.write(f"M 100644 inline environments/{env}/{model}/manifests/apps_v1_deployment_{model}.yaml\n".encode())
-    data(f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {model}\n  namespace: {env}\n# {i}\n")
+    out.write(f"M 100644 inline environments/{env}/{model}/manifests/{manifest_name}\n".encode())
+    data(manifest)
+open(sys.argv[2], "w").write(parent + "\n")
 PY
+[ "$(git --git-dir "$work/remote.git" rev-parse main)" = "$(cat "$work/expected-tip")" ] \
+  || { echo "bench: the generated commit ids differ from git's" >&2; exit 1; }
 git --git-dir "$work/remote.git" repack -adq
 
 # The project: three stages and 47 edges after prod, a kustomize overlay per stage.
@@ -112,6 +145,19 @@ shipml_promote() {
   (cd "$work/project" && "$shipml" promote --to prod --model "$1" --reason bench)
 }
 
+# history first, on the generated repository as it is (the promotions below add commits the
+# git CLI makes, which carry no links). Both must list the same 50 commits.
+git --git-dir "$work/remote.git" log -n 50 --grep=' → prod$' --format='%H' | cut -c1-12 \
+  >"$work/git-history"
+"$shipml" history --state "$work/remote.git" --env prod --limit 50 | cut -d' ' -f1 \
+  >"$work/shipml-history"
+[ "$(wc -l <"$work/git-history")" -eq 50 ] && cmp -s "$work/git-history" "$work/shipml-history" \
+  || { echo "bench: shipml history and git log --grep list different prod promotions" >&2; exit 1; }
+ours=$(seconds "$shipml" history --state "$work/remote.git" --env prod --limit 50)
+theirs=$(seconds git --git-dir "$work/remote.git" log -n 50 --grep=' → prod$' --format='%h %s')
+printf 'history --env prod --limit 50   shipml %6.3fs  git log --grep %6.3fs  ratio %s  (target <= 0.5)\n' \
+  "$ours" "$theirs" "$(ratio "$ours" "$theirs")"
+
 # Warm both caches with one untimed promotion each.
 shipml_promote m00 >/dev/null
 git_promote m01 >/dev/null
@@ -120,11 +166,7 @@ theirs=$(best_of_3 5 git_promote)
 printf 'promote, %d commits   shipml %6.3fs  git fetch/add/commit/push %6.3fs  ratio %s  (target <= 1.2)\n' \
   "$commits" "$ours" "$theirs" "$(ratio "$ours" "$theirs")"
 
-git --git-dir "$work/remote.git" log -n 50 --grep=' → prod$' --format='%h %s' >"$work/git-history"
-"$shipml" history --state "$work/remote.git" --env prod --limit 50 >"$work/shipml-history"
-[ "$(wc -l <"$work/git-history")" -eq 50 ] && [ "$(wc -l <"$work/shipml-history")" -eq 50 ] \
-  || { echo "bench: expected 50 prod promotions from both" >&2; exit 1; }
-ours=$(seconds "$shipml" history --state "$work/remote.git" --env prod --limit 50)
-theirs=$(seconds git --git-dir "$work/remote.git" log -n 50 --grep=' → prod$' --format='%h %s')
-printf 'history --env prod --limit 50   shipml %6.3fs  git log --grep %6.3fs  ratio %s  (target <= 0.5)\n' \
-  "$ours" "$theirs" "$(ratio "$ours" "$theirs")"
+# What every shipml command pays before it does anything: starting the process.
+ours=$(seconds "$shipml" --version)
+theirs=$(seconds git --version)
+printf 'startup (--version)             shipml %6.3fs  git %6.3fs\n' "$ours" "$theirs"
