@@ -18,7 +18,7 @@ if ((${#missing[@]})); then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
 fi
 
-swift build -c release --product shipml >&2
+swift build -c release --static-swift-stdlib --product shipml >&2
 shipml="$(swift build -c release --show-bin-path)/shipml"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/shipml-bench.XXXXXX")

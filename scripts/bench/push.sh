@@ -9,7 +9,7 @@ size_mib=${1:-1024}
 scripts/bootstrap
 [ -x /usr/bin/time ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
 
-swift build -c release --product shipml >&2
+swift build -c release --static-swift-stdlib --product shipml >&2
 shipml="$(swift build -c release --show-bin-path)/shipml"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/shipml-bench-push.XXXXXX")

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 count=${1:-300}
 command -v kubectl >/dev/null || { echo "bench: kubectl is not installed" >&2; exit 3; }
 
-swift build -c release --product shipml >&2
+swift build -c release --static-swift-stdlib --product shipml >&2
 shipml="$(swift build -c release --show-bin-path)/shipml"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/shipml-bench.XXXXXX")
