@@ -6,6 +6,7 @@ import ShipModel
 /// `shipml approve`: record an approval that the approvals gate counts.
 struct Approve: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "approve",
         abstract: "Approve a release for an environment; the approvals gate counts it.",
         discussion: """
             Commits approvals/<env>/<model>/<digest>/<approver>.yaml to the state repository.

@@ -7,6 +7,7 @@ import ShipModel
 /// `shipml attach`: push files as an OCI artifact that refers to a release.
 struct Attach: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "attach",
         abstract: "Attach files (a validation report, a blessing) to an image as an OCI referrer.",
         discussion: """
             Pushes an artifact manifest whose subject is the image, with one layer per file. In a
@@ -125,6 +126,7 @@ struct Attach: ParsableCommand {
 /// `shipml referrers`: list the artifacts that refer to an image.
 struct Referrers: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "referrers",
         abstract: "List the artifacts (reports, blessings, signatures) attached to an image.",
         discussion: """
             Asks the registry's referrers API, and falls back to the sha256-<digest> tag index

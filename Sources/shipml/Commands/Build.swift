@@ -8,6 +8,7 @@ public import ShipModel
 /// `shipml build`: package a model directory as an OCI artifact or image.
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "build",
         abstract: "Package a model as a ModelPack OCI artifact or a runnable modelcar image.",
         discussion: """
             Writes an OCI image layout (no registry needed), or pushes to a registry without writing

@@ -6,6 +6,7 @@ import ShipModel
 /// `shipml config`: work with the project file.
 struct Config: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "config",
         abstract: "Work with the project file (shipml.yaml).",
         subcommands: [Check.self]
     )
@@ -13,6 +14,7 @@ struct Config: ParsableCommand {
     /// `shipml config check`: validate the file and print the resolved configuration.
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Check shipml.yaml and print the resolved configuration.",
             discussion: """
                 Reports every problem in the file with its line, column and field path, and checks

@@ -7,6 +7,7 @@ import ShipModel
 /// `shipml copy`: copy an image between registries, repositories or layouts.
 struct Copy: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "copy",
         abstract: "Copy an image or artifact between registries, repositories and layouts.",
         discussion: """
             Within one registry, blobs are mounted from the source repository (nothing is

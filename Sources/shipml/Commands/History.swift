@@ -84,6 +84,7 @@ struct RedactedLocation: CustomStringConvertible {
 /// `shipml history`: the promotions recorded in the state repository.
 struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "history",
         abstract: "List promotions, newest first, read from the state repository's commits.",
         discussion: """
             Every promotion is a commit whose subject is promote(<model>): <version> → <env>
@@ -165,6 +166,7 @@ struct History: ParsableCommand {
 /// `shipml status`: what each environment runs, and whether it could move on now.
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show what each environment runs, and whether the next promotions' gates pass.",
         discussion: """
             One line per environment and model: version, artifact digest, age, who promoted it,

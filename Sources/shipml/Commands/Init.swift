@@ -8,6 +8,7 @@ extension ProjectTemplate.Deploy: ExpressibleByArgument {}
 /// `shipml init`: write an example project.
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Write an example project that passes `shipml config check`.",
         discussion: """
             Writes a commented shipml.yaml, a model/ directory, example evaluation metrics and

@@ -7,6 +7,7 @@ import ShipModel
 /// `shipml inspect`: show what an image or artifact holds.
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "inspect",
         abstract: "Show an image or artifact: tag, digest, layers, files and annotations.",
         discussion: """
             Reads an OCI image layout, checks the manifest and config against their digests and

@@ -8,6 +8,7 @@ import ShipModel
 /// `shipml lint`: check rendered manifests against the practices of serving models.
 struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "lint",
         abstract: "Check Kubernetes manifests against the practices of serving models.",
         discussion: """
             Reads manifests from files (a YAML stream, as `helm template` or `kubectl kustomize`

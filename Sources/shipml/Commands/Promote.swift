@@ -8,6 +8,7 @@ import Validator
 /// `shipml promote`: check an environment's gates, render its manifests, commit and push.
 struct Promote: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "promote",
         abstract: "Promote a release into an environment: gates, render, commit, push.",
         discussion: """
             The release comes from the source environment (--from, or the only one the target's

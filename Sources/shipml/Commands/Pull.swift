@@ -7,6 +7,7 @@ import ShipModel
 /// `shipml pull`: copy an image from a registry into an OCI layout.
 struct Pull: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "pull",
         abstract: "Pull an image or artifact from a registry into an OCI layout.",
         discussion: """
             Every blob is checked against its digest and size before it is renamed into the

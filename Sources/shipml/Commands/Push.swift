@@ -7,6 +7,7 @@ import ShipModel
 /// `shipml push`: copy an image from an OCI layout to a registry.
 struct Push: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "push",
         abstract: "Push an image or artifact from an OCI layout to a registry.",
         discussion: """
             Blobs the registry already has are not sent; the others go up in parallel (one PUT

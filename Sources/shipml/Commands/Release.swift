@@ -10,6 +10,7 @@ import Validator
 /// `shipml release`: the CI job, from a trained model to its first environment.
 struct Release: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "release",
         abstract:
             "Validate, build, attach the blessing, and record the release in its first environment.",
         discussion: """

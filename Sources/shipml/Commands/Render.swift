@@ -6,6 +6,7 @@ import ShipFiles
 /// `shipml render`: print the Kubernetes objects a deploy directory makes.
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "render",
         abstract:
             "Render a Helm chart as `helm template` does, or a kustomization as `kubectl kustomize` does.",
         discussion: """

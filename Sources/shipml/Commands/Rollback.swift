@@ -6,6 +6,7 @@ import ShipModel
 /// `shipml rollback`: put an earlier release back, as a new commit.
 struct Rollback: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rollback",
         abstract: "Restore an environment's previous (or a chosen) release as a new commit.",
         discussion: """
             The release is read from the commit that promoted it, its manifests are rendered

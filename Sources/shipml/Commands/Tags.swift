@@ -5,6 +5,7 @@ import ShipModel
 /// `shipml tags`: list a repository's tags.
 struct Tags: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "tags",
         abstract: "List the tags of a repository.",
         discussion: """
             Follows the registry's pagination (Link headers) to the last page.

@@ -7,6 +7,7 @@ import Validator
 /// `shipml validate`: decide whether a candidate may be released, and say why.
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Bless a model only when its evaluation meets the policy.",
         discussion: """
             Judges the candidate's metrics against the policy's thresholds (min/max, change
