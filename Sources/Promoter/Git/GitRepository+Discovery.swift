@@ -53,7 +53,23 @@ extension GitRepository {
             git_error_clear()
             return nil
         }
-        return Handle<ConfigObject>(owning: raw).withPointer { config -> String? in
+        return stringValue(key, in: Handle<ConfigObject>(owning: raw))
+    }
+
+    /// A value of this repository's git configuration, its own file over the user's and the
+    /// system's (as `git config --get` reads inside it); nil when it is not set.
+    public func configValue(_ key: String) -> String? {
+        var raw: OpaquePointer?
+        let code = handle.withPointer { git_repository_config_snapshot(&raw, $0) }
+        guard code == 0, let raw else {
+            git_error_clear()
+            return nil
+        }
+        return Self.stringValue(key, in: Handle<ConfigObject>(owning: raw))
+    }
+
+    private static func stringValue(_ key: String, in config: Handle<ConfigObject>) -> String? {
+        config.withPointer { config -> String? in
             var buffer = git_buf()
             defer { git_buf_dispose(&buffer) }
             guard git_config_get_string_buf(&buffer, config, key) == 0, let text = buffer.ptr

@@ -68,12 +68,15 @@ extension GitRepository {
     ///   - author: Who wrote the change.
     ///   - committer: Who records it; the author when `nil`.
     ///   - ref: A reference to move to the new commit, e.g. `refs/heads/main`, or `nil`.
+    ///   - sign: Signs the commit's bytes, returning an armored signature for its `gpgsig`
+    ///     header (``CommitSigner/sign(_:)``); unsigned when `nil`.
     /// - Returns: The new commit's id.
     /// - Throws: ``GitError`` when an object is missing, a signature is invalid, or the
-    ///   reference moved.
+    ///   reference moved; what `sign` throws (then no commit is written).
     public func commit(
         tree: ObjectID, parents: [ObjectID], message: String, author: Signature,
-        committer: Signature? = nil, updating ref: String? = nil
+        committer: Signature? = nil, updating ref: String? = nil,
+        sign: ((String) throws -> String)? = nil
     ) throws -> ObjectID {
         let treeHandle = try handle.withPointer { repo throws(GitError) in
             var oid = tree.gitOID
@@ -88,21 +91,42 @@ extension GitRepository {
         let committerHandle = try committer.map { try SignatureHandle($0) } ?? authorHandle
         let treeID = tree
         var oid = git_oid()
+        var unsigned: String?
         try handle.withPointer { repo throws(GitError) in
             try treeHandle.withPointer { tree throws(GitError) in
                 try authorHandle.withPointer { author throws(GitError) in
                     try committerHandle.withPointer { committer throws(GitError) in
                         try Handle.withPointers(parentHandles) { parents throws(GitError) in
                             var parents = parents
+                            guard sign != nil else {
+                                let code = parents.withUnsafeMutableBufferPointer { buffer in
+                                    git_commit_create(
+                                        &oid, repo, nil, author, committer, nil, message, tree,
+                                        buffer.count, buffer.baseAddress)
+                                }
+                                try check(code, "cannot write commit of tree \(treeID)")
+                                return
+                            }
+                            var content = git_buf()
+                            defer { git_buf_dispose(&content) }
                             let code = parents.withUnsafeMutableBufferPointer { buffer in
-                                git_commit_create(
-                                    &oid, repo, nil, author, committer, nil, message, tree,
+                                git_commit_create_buffer(
+                                    &content, repo, author, committer, nil, message, tree,
                                     buffer.count, buffer.baseAddress)
                             }
                             try check(code, "cannot write commit of tree \(treeID)")
+                            unsigned = content.ptr.map { String(cString: $0) }
                         }
                     }
                 }
+            }
+        }
+        if let sign, let unsigned {
+            let signature = try sign(unsigned)
+            try handle.withPointer { repo throws(GitError) in
+                try check(
+                    git_commit_create_with_signature(&oid, repo, unsigned, signature, nil),
+                    "cannot write signed commit of tree \(treeID)")
             }
         }
         let id = ObjectID(oid)

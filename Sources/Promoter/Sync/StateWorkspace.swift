@@ -26,6 +26,9 @@ public final class StateWorkspace {
     public let branch: String
     public let repository: GitRepository
     let credentials: RemoteCredentials?
+    /// Signs every commit this workspace publishes, when set; a signing failure then stops
+    /// the commit rather than making it unsigned.
+    public var signer: CommitSigner?
     /// The cache's lock file, held (flock) while this workspace is open: shipml processes
     /// sharing a cache take turns; processes with their own caches race at the remote.
     private let lock: Int32
@@ -160,7 +163,8 @@ public final class StateWorkspace {
         let parentID = try parent.map { try ObjectID($0) }
         let tree = try repository.writeTree(files, base: parentID, removing: removing)
         let commit = try repository.commit(
-            tree: tree, parents: parentID.map { [$0] } ?? [], message: message, author: author)
+            tree: tree, parents: parentID.map { [$0] } ?? [], message: message, author: author,
+            sign: signer.map { signer in { try signer.sign($0) } })
         switch mode {
         case .direct:
             let expected =

@@ -244,6 +244,9 @@ public struct StateSpec: Sendable, Equatable, Encodable {
     /// A path or URL (`file://`, `https://`, `ssh://`, `user@host:path`) of a git repository.
     public var repository: String
     public var branch: String
+    /// The SSH key that signs state commits (as git's `gpg.format=ssh` does), relative to
+    /// the project file; nil leaves it to git's `commit.gpgsign` and `user.signingkey`.
+    public var signingKey: String?
 
     public static let defaultRepository = ".shipml/state"
     public static let defaultBranch = "main"

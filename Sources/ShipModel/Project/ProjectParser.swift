@@ -798,6 +798,10 @@ struct ProjectReader {
             return Names.isBranchName(name)
                 ? name : failed(field, "expected a valid git branch name, got \(field.described)")
         }
+        let signingKeyField = map.optional("signingKey")
+        let signingKey = signingKeyField.flatMap {
+            $0.nonEmptyString("a path to an SSH key (private, or public with the key in the agent)")
+        }
         if let url = repository, url.contains("://"), let at = url.firstIndex(of: "@"),
             url[..<at].contains(":"), let repoField = map.optional("repository")
         {
@@ -811,9 +815,10 @@ struct ProjectReader {
         map.rejectUnknownKeys()
         if branchField != nil, branch == nil { return nil }
         if map.pairs.contains(where: { $0.key == "repository" }), repository == nil { return nil }
+        if signingKeyField != nil, signingKey == nil { return nil }
         return StateSpec(
             repository: repository ?? StateSpec.defaultRepository,
-            branch: branch ?? StateSpec.defaultBranch)
+            branch: branch ?? StateSpec.defaultBranch, signingKey: signingKey)
     }
 
     // MARK: across sections

@@ -30,7 +30,15 @@ struct StateContext {
             let workspace = try StateWorkspace(
                 location: location, branch: loaded.project.state.branch, cacheRoot: cacheRoot,
                 credentials: StateCredentials.fromEnvironment())
+            workspace.signer = try CommitSigner.configured(
+                signingKey: loaded.project.state.signingKey.map { key in
+                    key.hasPrefix("~/") || key.hasPrefix("key::") || key.hasPrefix("ssh-")
+                        ? key : absolutePath(loaded.resolve(key))
+                },
+                gitConfig: { workspace.repository.configValue($0) })
             return StateContext(loaded: loaded, workspace: workspace)
+        } catch let error as SigningError {
+            throw CommandFailure.environment(error.description)
         } catch let error as StateError {
             throw CommandFailure.badInput(error.description)
         } catch {
