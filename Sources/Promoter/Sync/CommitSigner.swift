@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Signs commits with an SSH key, as git does with `gpg.format=ssh`: the commit's bytes are
 /// signed by `ssh-keygen -Y sign -n git`, and the armored signature goes in the commit's

@@ -43,8 +43,7 @@ public enum StateTransaction {
             let tip: String?
             do {
                 tip = try workspace.refresh()
-            } catch let error as GitError where error.code == .locked && attempt < attempts {
-                // Another shipml fetching into the same cache holds a lock.
+            } catch let error as GitError where isTransient(error) && attempt < attempts {
                 pause(attempt)
                 continue
             }
@@ -66,6 +65,15 @@ public enum StateTransaction {
                 }
             }
         }
+    }
+
+    /// Whether a fetch failed only because of another writer at the same moment: it holds a
+    /// lock on the shared cache, or the remote deleted its pending reference (see
+    /// ``StateWorkspace/publish(writing:removing:parent:message:author:to:)``) between
+    /// listing it and reading it.
+    static func isTransient(_ error: GitError) -> Bool {
+        error.code == .locked
+            || (error.code == .notFound && error.message.contains("refs/shipml/pending/"))
     }
 
     /// Sleeps 50 ms × 2^(attempt-1), at most 2 s, times a random factor in [0.5, 1.5).
