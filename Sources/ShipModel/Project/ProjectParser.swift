@@ -802,8 +802,12 @@ struct ProjectReader {
         let signingKey = signingKeyField.flatMap {
             $0.nonEmptyString("a path to an SSH key (private, or public with the key in the agent)")
         }
-        if let url = repository, url.contains("://"), let at = url.firstIndex(of: "@"),
-            url[..<at].contains(":"), let repoField = map.optional("repository")
+        // A password sits in the URL's authority, before an `@`: `https://user:secret@host`.
+        // A user alone (`ssh://git@host`) is not a secret.
+        if let url = repository, let scheme = url.range(of: "://"),
+            case let authority = url[scheme.upperBound...].prefix(while: { $0 != "/" }),
+            let at = authority.lastIndex(of: "@"), authority[..<at].contains(":"),
+            let repoField = map.optional("repository")
         {
             let scheme = url.prefix { $0 != ":" }
             repoField.error(
