@@ -46,10 +46,11 @@ public final class StateWorkspace {
 
     /// Opens (and if need be creates) the workspace.
     /// - Parameters:
-    ///   - location: A local path (absolute), `file://…`, `http(s)://…`.
+    ///   - location: A local path (absolute), `file://…`, `http(s)://…`, `ssh://…` or
+    ///     `user@host:path`.
     ///   - branch: The branch holding the state.
     ///   - cacheRoot: The directory under which caches of remotes are kept.
-    ///   - credentials: For http(s) remotes that ask.
+    ///   - credentials: For http(s) remotes that ask, and how to reach SSH remotes.
     ///   - create: Whether a missing local path becomes a new bare repository.
     /// - Throws: ``GitError``; ``StateError`` for a location shipml cannot use.
     public init(
@@ -58,11 +59,11 @@ public final class StateWorkspace {
     ) throws {
         self.branch = branch
         self.credentials = credentials
-        let isURL = location.contains("://")
-        if location.hasPrefix("ssh://") || (!isURL && !location.hasPrefix("/")) {
+        let isURL = location.contains("://") || GitRepository.isSCPLike(location)
+        if !isURL && !location.hasPrefix("/") {
             throw StateError(
                 "state.repository",
-                "\(GitRepository.withoutCredentials(location)): ssh remotes are not supported yet; use a path, file:// or https://"
+                "\(location): expected an absolute path, file://, http(s)://, ssh:// or user@host:path"
             )
         }
         if !isURL {
@@ -230,7 +231,7 @@ public final class StateWorkspace {
     /// The directory of a local remote (a path or `file://`), nil for a network URL.
     static func localPath(_ url: String) -> String? {
         if url.hasPrefix("file://") { return String(url.dropFirst("file://".count)) }
-        return url.contains("://") ? nil : url
+        return url.contains("://") || GitRepository.isSCPLike(url) ? nil : url
     }
 
     /// Whether a push failed because the remote moved on: libgit2's non-fast-forward, or one

@@ -33,7 +33,7 @@ func openStateAndProject(_ global: GlobalOptions, repository override: String?) 
         }
     }
     if location.hasPrefix("file://") { location = String(location.dropFirst("file://".count)) }
-    if location.contains("://") {
+    if location.contains("://") || GitRepository.isSCPLike(location) {
         do {
             let workspace = try StateWorkspace(
                 location: location, branch: branch,
@@ -47,10 +47,6 @@ func openStateAndProject(_ global: GlobalOptions, repository override: String?) 
             throw CommandFailure.environment(
                 "cannot fetch the state repository \(RedactedLocation(location)): \(error)")
         }
-    }
-    guard !location.contains("@") || location.hasPrefix("/") else {
-        throw CommandFailure.badInput(
-            "state repository \(RedactedLocation(location)): ssh remotes are not supported yet")
     }
     let path = location.hasPrefix("/") ? location : joinPath(base, location)
     guard LocalFileSystem().isDirectory(path) else {

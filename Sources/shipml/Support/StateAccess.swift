@@ -22,7 +22,7 @@ struct StateContext {
         if location.hasPrefix("file://") {
             location = String(location.dropFirst("file://".count))
         }
-        if !location.contains("://") {
+        if !location.contains("://") && !GitRepository.isSCPLike(location) {
             location = absolutePath(override != nil ? location : loaded.resolve(location))
         }
         let cacheRoot = absolutePath(cache ?? loaded.resolve(".shipml/cache"))
@@ -61,11 +61,29 @@ struct StateContext {
 /// The token for http(s) state remotes: `SHIPML_GIT_TOKEN` (user `SHIPML_GIT_USER`, by
 /// default `x-access-token`, which GitHub and Gitea accept; GitLab takes `oauth2`).
 enum StateCredentials {
-    static func fromEnvironment() -> RemoteCredentials? {
+    /// A token for http(s) remotes from `SHIPML_GIT_TOKEN` (user `SHIPML_GIT_USER`); for SSH
+    /// remotes the agent (`SSH_AUTH_SOCK`), then `SHIPML_GIT_SSH_KEY` or `~/.ssh/id_*`, with
+    /// the host key checked against `SHIPML_GIT_SSH_KNOWN_HOSTS` or `~/.ssh/known_hosts` and
+    /// `/etc/ssh/ssh_known_hosts` unless `SHIPML_GIT_SSH_STRICT_HOST_KEY_CHECKING=no`.
+    static func fromEnvironment() -> RemoteCredentials {
         let environment = ProcessInfo.processInfo.environment
-        guard let token = environment["SHIPML_GIT_TOKEN"], !token.isEmpty else { return nil }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let keys =
+            environment["SHIPML_GIT_SSH_KEY"].flatMap { $0.isEmpty ? nil : [$0] }
+            ?? ["id_ed25519", "id_ecdsa", "id_rsa"].map { "\(home)/.ssh/\($0)" }.filter {
+                FileManager.default.fileExists(atPath: $0)
+            }
+        let knownHosts =
+            environment["SHIPML_GIT_SSH_KNOWN_HOSTS"].flatMap { $0.isEmpty ? nil : [$0] }
+            ?? ["\(home)/.ssh/known_hosts", "/etc/ssh/ssh_known_hosts"]
+        let ssh = SSHAccess(
+            agent: !(environment["SSH_AUTH_SOCK"] ?? "").isEmpty, keys: keys,
+            knownHosts: knownHosts,
+            checkHostKey: environment["SHIPML_GIT_SSH_STRICT_HOST_KEY_CHECKING"]?.lowercased()
+                != "no")
         return RemoteCredentials(
-            username: environment["SHIPML_GIT_USER"] ?? "x-access-token", password: token)
+            username: environment["SHIPML_GIT_USER"] ?? "x-access-token",
+            password: environment["SHIPML_GIT_TOKEN"] ?? "", ssh: ssh)
     }
 }
 
