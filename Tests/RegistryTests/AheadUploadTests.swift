@@ -12,12 +12,7 @@ struct AheadUploadTests {
     let address = testRegistry ?? "127.0.0.1:1"
 
     /// Every blob over 1000 bytes goes up in 64 KiB chunks.
-    static let smallChunks: RegistryQuirks = {
-        var quirks = RegistryQuirks.standard
-        quirks.monolithicLimit = 1000
-        quirks.chunkSize = 64 << 10
-        return quirks
-    }()
+    static let smallChunks = FaultTests.smallChunks
 
     static func randomBytes(_ count: Int) -> Data {
         Data((0..<count).map { _ in UInt8.random(in: 0...255) })

@@ -349,27 +349,41 @@ public enum JSONCodec {
         }
 
         mutating func array() throws(DecodeError) -> Value {
-            index += 1
-            var list: [Value] = []
-            skipSpace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                return .list(list)
-            }
-            repeat {
-                skipSpace()
-                list.append(try value())
-            } while try !closes("]", "after array element")
-            return .list(list)
+            .list(try elements { (parser: inout Parser) throws(DecodeError) in try parser.value() })
         }
 
         mutating func object() throws(DecodeError) -> Value {
+            .map(try members { (parser: inout Parser) throws(DecodeError) in try parser.value() })
+        }
+
+        /// An array's elements, each read by `element`; the parser is on its `[`.
+        mutating func elements<T>(
+            _ element: (inout Parser) throws(DecodeError) -> T
+        ) throws(DecodeError) -> [T] {
             index += 1
-            var map: [String: Value] = [:]
+            var list: [T] = []
+            skipSpace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return list
+            }
+            repeat {
+                skipSpace()
+                list.append(try element(&self))
+            } while try !closes("]", "after array element")
+            return list
+        }
+
+        /// An object's members, each value read by `element`; the parser is on its `{`.
+        mutating func members<T>(
+            _ element: (inout Parser) throws(DecodeError) -> T
+        ) throws(DecodeError) -> [String: T] {
+            index += 1
+            var map: [String: T] = [:]
             skipSpace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return .map(map)
+                return map
             }
             repeat {
                 skipSpace()
@@ -383,9 +397,9 @@ public enum JSONCodec {
                 guard bytes[index] == UInt8(ascii: ":") else { throw invalid("after object key") }
                 index += 1
                 skipSpace()
-                map[key] = try value()
+                map[key] = try element(&self)
             } while try !closes("}", "after object key:value pair")
-            return .map(map)
+            return map
         }
     }
 

@@ -53,43 +53,17 @@ indirect enum SchemaJSON: Sendable, Equatable {
         try parser.more()
         switch parser.bytes[parser.index] {
         case UInt8(ascii: "{"):
-            parser.index += 1
-            var entries: [String: SchemaJSON] = [:]
-            parser.skipSpace()
-            if parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "}") {
-                parser.index += 1
-                return .object(entries)
-            }
-            repeat {
-                parser.skipSpace()
-                try parser.more()
-                guard parser.bytes[parser.index] == UInt8(ascii: "\"") else {
-                    throw parser.invalid("looking for beginning of object key string")
-                }
-                let key = try parser.string()
-                parser.skipSpace()
-                try parser.more()
-                guard parser.bytes[parser.index] == UInt8(ascii: ":") else {
-                    throw parser.invalid("after object key")
-                }
-                parser.index += 1
-                parser.skipSpace()
-                entries[key] = try read(&parser)
-            } while try !parser.closes("}", "after object key:value pair")
-            return .object(entries)
+            return .object(
+                try parser.members {
+                    (parser: inout JSONCodec.Parser) throws(JSONCodec.DecodeError) in
+                    try read(&parser)
+                })
         case UInt8(ascii: "["):
-            parser.index += 1
-            var items: [SchemaJSON] = []
-            parser.skipSpace()
-            if parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "]") {
-                parser.index += 1
-                return .array(items)
-            }
-            repeat {
-                parser.skipSpace()
-                items.append(try read(&parser))
-            } while try !parser.closes("]", "after array element")
-            return .array(items)
+            return .array(
+                try parser.elements {
+                    (parser: inout JSONCodec.Parser) throws(JSONCodec.DecodeError) in
+                    try read(&parser)
+                })
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return .number(try parser.numberText())
         default:
