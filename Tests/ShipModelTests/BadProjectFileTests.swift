@@ -288,6 +288,16 @@ let badInputs: [BadInput] = [
         line: 8, column: 14, path: "environments[0].overlay",
         message: "an overlay applies to a kustomize deploy"),
     BadInput(
+        name: "an image with a tag on a kustomize deploy",
+        yaml: minimal + "deploy:\n  kustomize: k\n  image: registry.example/ml/m:1.0\n",
+        line: 10, column: 10, path: "deploy.image",
+        message: "expected an image name without a tag or digest"),
+    BadInput(
+        name: "an image on a chart deploy",
+        yaml: minimal + "deploy:\n  chart: c\n  image: model-artifact\n",
+        line: 10, column: 10, path: "deploy.image",
+        message: "image applies to a kustomize deploy"),
+    BadInput(
         name: "invalid branch", yaml: minimal + "state:\n  branch: release..1\n", line: 9,
         column: 11,
         path: "state.branch", message: "expected a valid git branch name"),

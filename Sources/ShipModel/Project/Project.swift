@@ -126,6 +126,11 @@ public struct DeploySpec: Sendable, Equatable, Encodable {
     public var valuesFiles: [String]
     /// Values applied in every environment, after the files.
     public var values: ConfigValue?
+    /// Kustomize only: the image name in the resources that stands for the model artifact.
+    /// Every promotion sets it to the release's artifact by digest, as `kustomize edit set
+    /// image NAME=REPOSITORY@DIGEST` would; without it, images already named with the
+    /// artifact's repository are pinned to the release's digest.
+    public var image: String?
 }
 
 /// One stage of the promotion path.

@@ -89,6 +89,7 @@ extension DeploySpec {
         try container.encode(releaseName, forKey: Key("releaseName"))
         if !valuesFiles.isEmpty { try container.encode(valuesFiles, forKey: Key("valuesFiles")) }
         try container.encodeIfPresent(values, forKey: Key("values"))
+        try container.encodeIfPresent(image, forKey: Key("image"))
     }
 }
 

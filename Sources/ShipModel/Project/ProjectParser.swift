@@ -450,6 +450,8 @@ struct ProjectReader {
         }
         let valuesFiles = map.optional("valuesFiles").flatMap { $0.stringList("a values file") }
         let values = map.optional("values").flatMap(readValues)
+        let imageField = map.optional("image")
+        let image = imageField.flatMap(readImageName)
         map.rejectUnknownKeys()
         let source: DeploySpec.Source
         switch (chart, kustomize) {
@@ -470,12 +472,34 @@ struct ProjectReader {
                     "values apply to charts; a kustomize deploy takes an overlay per environment")
                 return nil
             }
+        } else if let imageField {
+            imageField.error(
+                "image applies to a kustomize deploy; a chart gets the artifact as the values model.reference and model.digest"
+            )
+            return nil
         }
         if releaseNameField != nil, releaseName == nil { return nil }
+        if imageField != nil, image == nil { return nil }
         return DeploySpec(
             source: source, releaseName: releaseName ?? modelName ?? "",
             valuesFiles: valuesFiles ?? [],
-            values: values)
+            values: values, image: image)
+    }
+
+    /// An image name as kustomize's `images[].name` matches it: a repository, with no tag and
+    /// no digest.
+    func readImageName(_ field: Field) -> String? {
+        guard let text = field.nonEmptyString("an image name") else { return nil }
+        let lastPart = text.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+        guard !text.contains("@"), !lastPart.contains(":"),
+            !text.contains(where: { $0.isWhitespace }), !text.hasPrefix("oci:")
+        else {
+            return failed(
+                field,
+                "expected an image name without a tag or digest (as kustomize's images[].name), got \(field.described)"
+            )
+        }
+        return text
     }
 
     func readValues(_ field: Field) -> ConfigValue? {

@@ -89,6 +89,8 @@ public enum ProjectTemplate {
             deploySection = """
                 deploy:
                   kustomize: deploy/kustomize/base   # the built-in base; each environment has an overlay
+                  image: registry.example/ml/model   # the model's image name in the overlays: every
+                                                     # promotion pins it to the release's digest
                 """
         case .none:
             deploySection = """

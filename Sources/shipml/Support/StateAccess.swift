@@ -161,7 +161,7 @@ struct ProjectManifestRenderer: ManifestRenderer {
             }
         }
         let absolute = absolutePath(loaded.resolve(directory))
-        let output: KustomizeOutput
+        var output: KustomizeOutput
         do {
             output = try Kustomizer.build(
                 absolute, fileSystem: LocalFileSystem(), restrictToRoot: true)
@@ -169,7 +169,35 @@ struct ProjectManifestRenderer: ManifestRenderer {
             throw CommandFailure.badInput(
                 "environments.\(environment.name).overlay \(directory): \(error)")
         }
+        let image = loaded.project.deploy?.image
+        if let override = Self.imageOverride(image: image, artifact: release.artifact.reference),
+            output.setImages([override]) == 0, let image
+        {
+            throw CommandFailure.badInput(
+                "deploy.image \(image): no container, init container or image volume in \(directory) "
+                    + "(rendered for \(environment.name)) names this image; expected the name "
+                    + "the overlay's resources use for the model artifact")
+        }
         return output.files.map { ManifestFile(name: $0.name, text: $0.text) }
+    }
+
+    /// What pins the release in kustomize output: the image named `image` (or, without one, the
+    /// artifact's own repository) set to the artifact by digest. An artifact in an OCI layout
+    /// has no name a cluster can pull, so only its digest is set, and only under `image`.
+    static func imageOverride(image: String?, artifact reference: String) -> ImageOverride? {
+        guard let at = reference.lastIndex(of: "@") else { return nil }
+        let digest = String(reference[reference.index(after: at)...])
+        if reference.hasPrefix("oci:") {
+            return image.map { ImageOverride(name: $0, digest: digest) }
+        }
+        var repository = reference[..<at]
+        if let colon = repository.lastIndex(of: ":"),
+            !repository[repository.index(after: colon)...].contains("/")
+        {
+            repository = repository[..<colon]
+        }
+        return ImageOverride(
+            name: image ?? String(repository), newName: String(repository), digest: digest)
     }
 
     /// The chart rendered as `helm template` renders it, with the deploy's and then the
