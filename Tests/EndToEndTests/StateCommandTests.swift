@@ -95,4 +95,20 @@ struct StateCommandTests {
             ["status", "--state", scratch.path("nope")], in: scratch.path)
         #expect(missing.status == 2)
     }
+
+    /// A leaf command line is parsed without the whole command tree; help, the version and
+    /// usage errors still come from the root, named as `shipml <command>`.
+    @Test func usageAndHelpAreTheRootCommandsWording() throws {
+        let scratch = try ScratchDirectory()
+        let bad = try ShipMLExecutable.run(["history", "--limit", "0"], in: scratch.path)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--limit must be at least 1"))
+        #expect(bad.stderr.contains("Usage: shipml history"), "\(bad.stderr)")
+        let unknown = try ShipMLExecutable.run(["status", "--bogus"], in: scratch.path)
+        #expect(unknown.status == 2 && unknown.stderr.contains("Unknown option '--bogus'"))
+        let help = try ShipMLExecutable.run(["history", "--env", "x", "--help"], in: scratch.path)
+        #expect(help.status == 0 && help.stdout.contains("USAGE: shipml history"))
+        let version = try ShipMLExecutable.run(["--version"], in: scratch.path)
+        #expect(version.status == 0 && version.stdout.first?.isNumber == true)
+    }
 }

@@ -28,7 +28,7 @@ public struct PromotionLinks: Sendable, Equatable {
             guard let text else { return nil }
             if text == "none" {
                 self = .nothing
-            } else if text.count == 40, text.allSatisfy(\.isHexDigit) {
+            } else if text.utf8.count == 40, text.utf8.allSatisfy(ObjectID.isHexDigit) {
                 self = .commit(text.lowercased())
             } else {
                 return nil
