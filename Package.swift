@@ -33,13 +33,14 @@ let package = Package(
         .systemLibrary(
             name: "CGit2", pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]),
-        .systemLibrary(
-            name: "CArchive", pkgConfig: "libarchive",
-            providers: [.apt(["libarchive-dev"]), .brew(["libarchive"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
-        .systemLibrary(
-            name: "CCurl", pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
+        // libarchive (libarchive-dev) and libcurl (libcurl4-openssl-dev) are opened on first
+        // use, not linked: their C modules define the functions shipml calls as stubs that
+        // forward to the library (CLazyLoad), so commands that never build or talk to a
+        // registry do not pay for loading them and their 40 dependencies.
+        .target(name: "CLazyLoad", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "CArchive", dependencies: ["CLazyLoad"]),
+        .target(name: "CCurl", dependencies: ["CLazyLoad"]),
 
         // Plain Sendable types shared by several modules, and the project file. No C; files are
         // read only through the ShipFiles seam.

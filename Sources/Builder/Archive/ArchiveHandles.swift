@@ -31,7 +31,8 @@ final class WriteHandle {
     init(operation: @autoclosure () -> String, path: String?) throws {
         guard let pointer = archive_write_new() else {
             throw ArchiveError(
-                code: .fatal, message: "libarchive could not allocate a write handle",
+                code: .fatal,
+                message: libarchiveUnavailable ?? "libarchive could not allocate a write handle",
                 systemError: ENOMEM, operation: operation(), path: path)
         }
         self.pointer = pointer
@@ -83,6 +84,12 @@ final class WriteHandle {
     }
 }
 
+/// Why libarchive could not be loaded (it is opened on first use), or nil.
+private var libarchiveUnavailable: String? {
+    let reason = String(cString: shipml_archive_load_error())
+    return reason.isEmpty ? nil : "libarchive could not be loaded (install libarchive13): \(reason)"
+}
+
 /// Owns a libarchive read handle (`archive_read_new`).
 final class ReadHandle {
     let pointer: OpaquePointer
@@ -90,7 +97,8 @@ final class ReadHandle {
     init(operation: @autoclosure () -> String, path: String?) throws {
         guard let pointer = archive_read_new() else {
             throw ArchiveError(
-                code: .fatal, message: "libarchive could not allocate a read handle",
+                code: .fatal,
+                message: libarchiveUnavailable ?? "libarchive could not allocate a read handle",
                 systemError: ENOMEM, operation: operation(), path: path)
         }
         self.pointer = pointer
@@ -108,7 +116,8 @@ final class EntryHandle {
     init(operation: @autoclosure () -> String, path: String?) throws {
         guard let pointer = archive_entry_new() else {
             throw ArchiveError(
-                code: .fatal, message: "libarchive could not allocate an entry",
+                code: .fatal,
+                message: libarchiveUnavailable ?? "libarchive could not allocate an entry",
                 systemError: ENOMEM, operation: operation(), path: path)
         }
         self.pointer = pointer

@@ -3,6 +3,12 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+/* libarchive is opened on first use, not at process start (see lazy_load.h): archive.c
+   defines each function shipml calls as a stub that forwards to the library. */
+
+/* Why libarchive could not be loaded; empty when it was, or has not been tried. */
+const char *shipml_archive_load_error(void);
+
 /* libarchive's file-type macros (AE_IFREG, ...) are casts and do not import into Swift:
    re-export them as enum constants with the same values. */
 enum shipml_archive_filetype {
@@ -18,7 +24,5 @@ enum shipml_archive_filetype {
 
 /* archive_set_error is variadic and cannot be called from Swift: a fixed-argument wrapper that
    passes the message through "%s", so no formatting directive in it is ever interpreted. */
-static inline void shipml_archive_set_error(struct archive *a, int code, const char *message) {
-    archive_set_error(a, code, "%s", message);
-}
+void shipml_archive_set_error(struct archive *a, int code, const char *message);
 #endif
