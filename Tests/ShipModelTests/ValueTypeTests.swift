@@ -68,4 +68,13 @@ struct ValueTypeTests {
     func badDurationsAreRejected(text: String) {
         #expect(ShipDuration(parsing: text) == nil)
     }
+
+    /// Ages keep the two largest units, as kubectl's do.
+    @Test(arguments: [
+        (0, "0s"), (36, "36s"), (2136, "35m36s"), (7200, "2h"), (7260, "2h1m"),
+        (309_336, "3d13h"), (28_736_136, "47w3d"), (604_800 + 3600, "1w"),
+    ])
+    func agesShowTwoUnits(seconds: Int, age: String) {
+        #expect(ShipDuration(seconds: seconds).age == age)
+    }
 }

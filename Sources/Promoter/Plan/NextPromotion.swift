@@ -19,11 +19,13 @@ public struct NextPromotion: Sendable, Equatable, Codable {
     ///   - project: The project, for the environments and their gates.
     ///   - actor: Who would promote (approvals by them do not count).
     ///   - requiredPolicy: The digest of the policy file a target's requireValidation names.
+    ///   - known: Release records already read at `tip`, not to be read again.
     /// - Throws: ``StateError`` for a file that does not parse; repository errors.
     public static func after(
         _ record: ReleaseRecord, in project: Project, repository: any StateRepository,
         tip: String, actor: String, now: Date,
-        requiredPolicy: (EnvironmentSpec) -> Digest? = { _ in nil }
+        requiredPolicy: (EnvironmentSpec) -> Digest? = { _ in nil },
+        known: KnownReleases = KnownReleases()
     ) throws -> [NextPromotion] {
         var next: [NextPromotion] = []
         for target in project.environments where target.from.contains(record.environment) {
@@ -31,7 +33,7 @@ public struct NextPromotion: Sendable, Equatable, Codable {
                 model: record.model.name, target: target, sourceEnvironment: record.environment,
                 actor: actor, promotedBy: actor, now: now)
             let snapshot = try StateSnapshot.read(
-                repository, at: tip, request: request, manifests: false)
+                repository, at: tip, request: request, manifests: false, known: known)
             guard snapshot.current?.artifact.digest != record.artifact.digest else { continue }
             let verdicts = GateCheck.verdicts(
                 GateInputs(

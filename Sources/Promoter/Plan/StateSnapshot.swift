@@ -30,17 +30,22 @@ public struct StateSnapshot: Sendable {
     /// Reads what `request` needs at `tip`: the tip's tree, plus the commits back to the
     /// source environment's promotion when a soak gate needs its time.
     /// - Throws: ``StateError`` for a file that does not parse; repository errors as they come.
-    /// - Parameter manifests: Whether to read the target's manifests and work out the new
-    ///   commit's links (a plan needs them; a gate check does not).
+    /// - Parameters:
+    ///   - manifests: Whether to read the target's manifests and work out the new commit's
+    ///     links (a plan needs them; a gate check does not).
+    ///   - known: Release records already read at `tip`, so that they are not read and
+    ///     decoded again (`shipml status` checks the next promotions of every release).
     public static func read(
         _ repository: any StateRepository, at tip: String?, request: PromotionRequest,
-        manifests: Bool = true
+        manifests: Bool = true, known: KnownReleases = KnownReleases()
     ) throws -> StateSnapshot {
         var snapshot = StateSnapshot(tip: tip)
         guard let tip else { return snapshot }
         let model = request.model
         let target = request.target.name
-        snapshot.current = try record(repository, tip, environment: target, model: model)
+        snapshot.current =
+            try known[target, model]
+            ?? record(repository, tip, environment: target, model: model)
         let directory = StatePaths.manifests(environment: target, model: model)
         for name in try manifests ? repository.list(directory, at: tip) : [] {
             if let data = try repository.readFile("\(directory)/\(name)", at: tip) {
@@ -52,7 +57,9 @@ public struct StateSnapshot: Sendable {
                 repository, tip: tip, environment: target, model: model)
         }
         if let source = request.sourceEnvironment {
-            snapshot.source = try record(repository, tip, environment: source, model: model)
+            snapshot.source =
+                try known[source, model]
+                ?? record(repository, tip, environment: source, model: model)
             if request.target.gates.soak != nil, let release = snapshot.source {
                 snapshot.sourcePromotedAt = try promotionTime(
                     repository, tip, environment: source, model: model, release: release)
@@ -93,8 +100,26 @@ public struct StateSnapshot: Sendable {
         {
             return latest.author.time
         }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: release.promotedAt)
+        return try? Date(release.promotedAt, strategy: .iso8601)
+    }
+}
+
+/// Release records already read at one commit, by environment and model.
+public struct KnownReleases: Sendable {
+    private var records: [String: ReleaseRecord] = [:]
+
+    public init(_ records: [ReleaseRecord] = []) {
+        for record in records {
+            self.records[Self.key(record.environment, record.model.name)] = record
+        }
+    }
+
+    /// The record of `model` in `environment`, when known; nil says "read it".
+    public subscript(environment: String, model: String) -> ReleaseRecord? {
+        records[Self.key(environment, model)]
+    }
+
+    private static func key(_ environment: String, _ model: String) -> String {
+        environment + "/" + model
     }
 }

@@ -107,13 +107,18 @@ public struct ReleaseRecord: Codable, Sendable, Equatable {
     /// Reads a record.
     /// - Throws: ``StateError`` naming the file and what is wrong.
     public static func parse(_ text: String, file: String) throws -> ReleaseRecord {
+        try parse(text, file: file, decoder: YAMLDecoder())
+    }
+
+    /// Reads a record with `decoder`. A decoder is worth keeping for many records: Yams reads
+    /// its default encoding from the process environment each time one is made.
+    static func parse(_ text: String, file: String, decoder: YAMLDecoder) throws -> ReleaseRecord {
         struct Header: Decodable {
             var apiVersion: String?
             var kind: String?
         }
         // The common case first: one decode of a well-formed record. Anything else is read
         // again, header first, to say precisely what is wrong.
-        let decoder = YAMLDecoder()
         if let record = try? decoder.decode(ReleaseRecord.self, from: text),
             record.kind == "Release", record.apiVersion == currentAPIVersion
         {

@@ -1,4 +1,5 @@
 import Foundation
+import Yams
 
 /// Reads of the state: what each environment runs, and the promotions that led there. Pure
 /// reads of the repository: no working tree, no network.
@@ -17,15 +18,24 @@ public struct ReleaseState {
     /// Every (environment, model) release at the tip, sorted by environment then model.
     /// - Throws: ``StateError`` for a release file that does not parse.
     public func releases() throws -> [ReleaseRecord] {
-        guard let tip = try repository.tip() else { return [] }
+        try releases(at: repository.tip())
+    }
+
+    /// Every (environment, model) release at `tip` (none for an empty repository), sorted by
+    /// environment then model.
+    /// - Throws: ``StateError`` for a release file that does not parse.
+    public func releases(at tip: String?) throws -> [ReleaseRecord] {
+        guard let tip else { return [] }
         var records: [ReleaseRecord] = []
+        let decoder = YAMLDecoder()
         for environment in try repository.list(StatePaths.root, at: tip).sorted() {
             let directory = "\(StatePaths.root)/\(environment)"
             for model in try repository.list(directory, at: tip).sorted() {
                 let path = StatePaths.release(environment: environment, model: model)
                 guard let data = try repository.readFile(path, at: tip) else { continue }
                 records.append(
-                    try ReleaseRecord.parse(String(decoding: data, as: UTF8.self), file: path))
+                    try ReleaseRecord.parse(
+                        String(decoding: data, as: UTF8.self), file: path, decoder: decoder))
             }
         }
         return records

@@ -56,6 +56,21 @@ public struct ShipDuration: Sendable, Equatable, Hashable, Codable, CustomString
         return text
     }
 
+    /// An age as `kubectl get` shows one: the largest unit and the one after it, when not
+    /// zero; smaller units are dropped (`3d14h`, `35m36s`, `47w3d`, `2h`).
+    public var age: String {
+        let units = [("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)]
+        guard let first = units.firstIndex(where: { seconds >= $0.1 }) else { return "0s" }
+        let (unit, size) = units[first]
+        var text = "\(seconds / size)\(unit)"
+        if first + 1 < units.count {
+            let (next, nextSize) = units[first + 1]
+            let count = seconds % size / nextSize
+            if count > 0 { text += "\(count)\(next)" }
+        }
+        return text
+    }
+
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let parsed = ShipDuration(parsing: text) else {

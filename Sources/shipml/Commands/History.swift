@@ -207,10 +207,19 @@ struct Status: ParsableCommand {
             let (releaseState, loaded) = try openStateAndProject(global, repository: state)
             let tip = try releaseState.repository.tip()
             let actor = Identity.current().login
-            let formatter = ISO8601DateFormatter()
             // In the project's order of environments (dev, staging, prod), then by name.
             let order = loaded?.project.environments.map(\.name) ?? []
-            let records = try releaseState.releases().enumerated().sorted { left, right in
+            let all = try releaseState.releases(at: tip)
+            let known = KnownReleases(all)
+            // The digest of the policy file each environment's requireValidation names, read
+            // once rather than once per release.
+            var policies: [String: Digest?] = [:]
+            for environment in loaded?.project.environments ?? [] {
+                policies[environment.name] = environment.gates.requireValidation?.policy.flatMap {
+                    try? LocalFileSystem().readFile(at: loaded?.resolve($0) ?? $0)
+                }.map { Digest.sha256(of: $0) }
+            }
+            let records = all.enumerated().sorted { left, right in
                 let a = order.firstIndex(of: left.element.environment) ?? order.count
                 let b = order.firstIndex(of: right.element.environment) ?? order.count
                 return a != b ? a < b : left.offset < right.offset
@@ -218,18 +227,14 @@ struct Status: ParsableCommand {
             for record in records {
                 var entry = Entry(
                     record: record,
-                    ageSeconds: formatter.date(from: record.promotedAt).map {
+                    ageSeconds: (try? Date(record.promotedAt, strategy: .iso8601)).map {
                         Int(now.timeIntervalSince($0))
                     })
                 if let loaded, let tip {
                     entry.next = try NextPromotion.after(
                         record, in: loaded.project, repository: releaseState.repository,
                         tip: tip, actor: actor, now: now,
-                        requiredPolicy: { target in
-                            target.gates.requireValidation?.policy.flatMap {
-                                try? LocalFileSystem().readFile(at: loaded.resolve($0))
-                            }.map { Digest.sha256(of: $0) }
-                        })
+                        requiredPolicy: { policies[$0.name] ?? nil }, known: known)
                 }
                 entries.append(entry)
             }
@@ -248,7 +253,8 @@ struct Status: ParsableCommand {
         }
         for entry in entries {
             let release = entry.record
-            let age = entry.ageSeconds.map { "  \(ShipDuration(seconds: max($0, 0))) ago" } ?? ""
+            let age =
+                entry.ageSeconds.map { "  \(ShipDuration(seconds: max($0, 0)).age) ago" } ?? ""
             var line =
                 "\(release.environment)  \(release.model.name) \(release.model.version)  \(release.artifact.digest.encoded.prefix(12))  \(release.promotedAt)\(age)  by \(release.promotedBy)"
             for next in entry.next ?? [] {
