@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
+import Promoter
 
 /// The root command: it lists the verbs and maps every failure to shipml's exit codes.
 @main
 struct ShipML: ParsableCommand {
+
     static let configuration = CommandConfiguration(
         commandName: "shipml",
         abstract: "Validate, package, render and promote ML model releases to Kubernetes.",
@@ -32,6 +34,7 @@ struct ShipML: ParsableCommand {
     )
 
     static func main() {
+        GitWarmUp.start(CommandLine.arguments.dropFirst().first)
         let status: ExitStatus
         do {
             var command = try parseSubcommandDirectly() ?? parseAsRoot()
@@ -47,9 +50,11 @@ struct ShipML: ParsableCommand {
                 Console.writeError(fullMessage(for: error))
                 status = .badInput
             } else {
+                GitWarmUp.finish()
                 exit(withError: error)
             }
         }
+        GitWarmUp.finish()
         Foundation.exit(status.rawValue)
     }
 }
@@ -80,6 +85,33 @@ extension ShipML {
             type.configuration.subcommands.isEmpty
         else { return nil }
         return try? type.parse(Array(arguments.dropFirst()))
+    }
+}
+
+/// libgit2's start-up on a second thread while the main one parses the command line, for the
+/// commands that read or write the state repository: the two take a few milliseconds each,
+/// and `shipml history` or `status` as a whole takes about twenty.
+enum GitWarmUp {
+    private static let stateCommands: Set<String> = [
+        "status", "history", "promote", "rollback", "approve", "release",
+    ]
+    private static let done = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) private static var started = false
+
+    /// Starts the warm-up when `command` (the first argument) uses the state repository.
+    static func start(_ command: String?) {
+        guard let command, stateCommands.contains(command) else { return }
+        started = true
+        Thread.detachNewThread {
+            GitLibrary.prepare()
+            done.signal()
+        }
+    }
+
+    /// Waits for the warm-up, so that the process never exits while OpenSSL or libgit2 is
+    /// half initialised on the other thread (their exit handlers would run against it).
+    static func finish() {
+        if started { done.wait() }
     }
 }
 

@@ -6,6 +6,7 @@
 #   `git fetch; git merge --ff-only; <write the same files>; git add; git commit; git push`
 #   in a warm clone (target <= 1.2), and
 #   `shipml history --env prod --limit 50` against `git log --grep` (target <= 0.5).
+#   `shipml status` on the same state (1,000 releases), timed alone: git has no equivalent.
 # Each side gets a warm cache (one untimed run first); the best of 3 runs counts, each run a
 # fresh promotion of another model. Usage: scripts/bench/promote.sh [COMMITS]
 set -euo pipefail
@@ -157,6 +158,14 @@ ours=$(seconds "$shipml" history --state "$work/remote.git" --env prod --limit 5
 theirs=$(seconds git --git-dir "$work/remote.git" log -n 50 --grep=' → prod$' --format='%h %s')
 printf 'history --env prod --limit 50   shipml %6.3fs  git log --grep %6.3fs  ratio %s  (target <= 0.5)\n' \
   "$ours" "$theirs" "$(ratio "$ours" "$theirs")"
+
+# status: every release at the tip, and whether each next promotion's gates pass. git has no
+# such command; the time alone is printed, with the number of releases it read.
+releases=$(cd "$work/project" && "$shipml" status --state "$work/remote.git" --json \
+  | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')
+ours=$(cd "$work/project" && seconds "$shipml" status --state "$work/remote.git")
+printf 'status, %d releases            shipml %6.3fs  (reads the tip tree, no baseline)\n' \
+  "$releases" "$ours"
 
 # Warm both caches with one untimed promotion each.
 shipml_promote m00 >/dev/null

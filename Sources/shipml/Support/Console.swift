@@ -12,20 +12,26 @@ enum Console {
     static func configure(_ options: GlobalOptions) {
         quiet = options.quiet
         verbose = options.verbose
-        let noColorVariable =
-            ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        // getenv, not ProcessInfo.environment, which copies the whole environment first.
+        let noColorVariable = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
         Rainbow.enabled = !options.noColor && !noColorVariable && isatty(STDERR_FILENO) == 1
     }
 
     /// A result line on standard output (suppressed by `--quiet`).
     static func output(_ text: String) {
         guard !quiet else { return }
-        print(text)
+        writeLine(text)
     }
 
     /// Machine output: always printed, whatever `--quiet` says.
     static func data(_ text: String) {
-        print(text)
+        writeLine(text)
+    }
+
+    /// `text` and a newline into C's buffered standard output, where `print` writes too,
+    /// without `print`'s dynamic casts of its argument. Output text never holds a NUL.
+    private static func writeLine(_ text: String) {
+        _ = puts(text)
     }
 
     static func error(_ text: String) {
