@@ -201,6 +201,22 @@ struct PromoteCommandTests {
         try Self.git(["--git-dir", remote, "fsck", "--strict"])
     }
 
+    /// An environment the project does not name is searched for (it may be a retired one),
+    /// with a warning in case it is a typo.
+    @Test func historyOfAnEnvironmentTheProjectDoesNotName() throws {
+        let scratch = try ScratchDirectory()
+        try Self.makeProject(scratch)
+        let promoted = try Self.shipml(
+            ["promote", "--to", "dev", "--artifact", Self.artifact("a")], in: scratch)
+        #expect(promoted.status == 0, "\(promoted.stderr)")
+        let typo = try Self.shipml(["history", "--env", "prd"], in: scratch)
+        #expect(typo.status == 0)
+        #expect(typo.stdout == "no promotions to prd\n")
+        #expect(typo.stderr.contains("names no environment \"prd\" (did you mean \"prod\"?)"))
+        let known = try Self.shipml(["history", "--env", "dev"], in: scratch)
+        #expect(known.stderr.isEmpty && known.stdout.contains("1.2.0 → dev"))
+    }
+
     @Test func badInputExitsTwo() throws {
         let scratch = try ScratchDirectory()
         try Self.makeProject(scratch)

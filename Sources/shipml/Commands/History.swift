@@ -117,8 +117,21 @@ struct History: ParsableCommand {
         Console.configure(global)
         let promotions: [ReleaseState.Promotion]
         do {
-            promotions = try openState(global, repository: state).history(
-                environment: env, model: model, limit: limit)
+            let (releaseState, loaded) = try openStateAndProject(global, repository: state)
+            // An environment the project does not name may be a retired one, still in the
+            // history: searched for all the same, with a word in case it is a typo (the
+            // search then reads every commit).
+            if let env, let environments = loaded?.project.environments.map(\.name),
+                !environments.contains(env)
+            {
+                let guess = Suggestions.closest(to: env, in: environments).map {
+                    " (did you mean \"\($0)\"?)"
+                }
+                Console.warning(
+                    "\(global.config) names no environment \"\(env)\"\(guess ?? ""); "
+                        + "searching the history for it anyway")
+            }
+            promotions = try releaseState.history(environment: env, model: model, limit: limit)
         } catch let error as GitError {
             throw CommandFailure.environment("cannot read the state repository: \(error)")
         }
@@ -147,7 +160,9 @@ struct History: ParsableCommand {
             return
         }
         if promotions.isEmpty {
-            Console.output("no promotions yet")
+            let filter = [env.map { "to \($0)" }, model.map { "of \($0)" }].compactMap { $0 }
+            Console.output(
+                filter.isEmpty ? "no promotions yet" : "no promotions \(filter.joined(separator: " "))")
             return
         }
         for promotion in promotions {
