@@ -162,7 +162,8 @@ struct History: ParsableCommand {
         if promotions.isEmpty {
             let filter = [env.map { "to \($0)" }, model.map { "of \($0)" }].compactMap { $0 }
             Console.output(
-                filter.isEmpty ? "no promotions yet" : "no promotions \(filter.joined(separator: " "))")
+                filter.isEmpty
+                    ? "no promotions yet" : "no promotions \(filter.joined(separator: " "))")
             return
         }
         for promotion in promotions {
