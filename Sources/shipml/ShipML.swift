@@ -14,14 +14,16 @@ struct ShipML: ParsableCommand {
               0  success
               1  a check failed (validation, gate, diff)
               2  bad usage or bad input (flags, shipml.yaml, policy or metrics files)
-              3  an environment or network failure (missing tool, disk, registry, git remote)
+              3  an environment or network failure (missing tool, disk, registry, git
+                 remote)
 
             Image references follow skopeo: oci:PATH[:TAG] for an OCI layout on disk,
             HOST[:PORT]/REPO[:TAG|@DIGEST] for a registry.
 
             Examples:
               shipml init                 write an example project in this directory
-              shipml config check         check shipml.yaml and print the resolved configuration
+              shipml config check         check shipml.yaml and print the resolved
+                                          configuration
               shipml config check --json  the same, for a machine
               shipml validate             judge the metrics against the policy
             """,

@@ -8,13 +8,15 @@ struct Approve: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "approve",
         abstract: "Approve a release for an environment; the approvals gate counts it.",
+        usage: "shipml approve [<options>] --env <env> --release <sha256:hex>",
         discussion: """
-            Commits approvals/<env>/<model>/<digest>/<approver>.yaml to the state repository.
-            The approver is the CI login (GITHUB_ACTOR, GITLAB_USER_LOGIN, BUILD_USER_ID), or
-            SHIPML_ACTOR, or the git user name; the promoter's own approval never counts.
+            Commits approvals/<env>/<model>/<digest>/<approver>.yaml to the state
+            repository. The approver is the CI login (GITHUB_ACTOR, GITLAB_USER_LOGIN,
+            BUILD_USER_ID), or SHIPML_ACTOR, or the git user name; the promoter's own
+            approval never counts.
 
-            Exit codes: 0 recorded (or already there); 2 bad input; 3 the state repository or the
-            network failed.
+            Exit codes: 0 recorded (or already there); 2 bad input; 3 the state repository
+            or the network failed.
 
             Examples:
               shipml approve --env prod --release sha256:4f2a… --reason "reviewed the eval"

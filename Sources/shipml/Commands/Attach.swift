@@ -9,18 +9,23 @@ struct Attach: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attach",
         abstract: "Attach files (a validation report, a blessing) to an image as an OCI referrer.",
+        usage: """
+            shipml attach [<options>] <subject> <files> ...
+                          --artifact-type <artifact-type>
+            """,
         discussion: """
-            Pushes an artifact manifest whose subject is the image, with one layer per file. In a
-            registry without the referrers API the artifact is also listed in the index tagged
-            sha256-<digest of the image>, as the distribution spec's fallback says; in an OCI
-            layout it is kept as an untagged entry of index.json. The same files give the same
-            artifact digest (the created annotation comes from SOURCE_DATE_EPOCH, never the
-            clock), so attaching again changes nothing.
+            Pushes an artifact manifest whose subject is the image, with one layer per
+            file. In a registry without the referrers API the artifact is also listed in
+            the index tagged sha256-<digest of the image>, as the distribution spec's
+            fallback says; in an OCI layout it is kept as an untagged entry of index.json.
+            The same files give the same artifact digest (the created annotation comes from
+            SOURCE_DATE_EPOCH, never the clock), so attaching again changes nothing.
 
             Examples:
               shipml attach registry.example.com/ml/sentiment:1.0.0 report.json \\
                 --artifact-type application/vnd.shipml.validation.report.v1+json
-              shipml attach oci:build/layout:1.0.0 blessing.json --artifact-type application/vnd.in-toto+json
+              shipml attach oci:build/layout:1.0.0 blessing.json \\
+                --artifact-type application/vnd.in-toto+json
               shipml referrers registry.example.com/ml/sentiment:1.0.0
             """
     )
@@ -129,12 +134,13 @@ struct Referrers: ParsableCommand {
         commandName: "referrers",
         abstract: "List the artifacts (reports, blessings, signatures) attached to an image.",
         discussion: """
-            Asks the registry's referrers API, and falls back to the sha256-<digest> tag index
-            for registries without it; in an OCI layout, reads index.json.
+            Asks the registry's referrers API, and falls back to the sha256-<digest> tag
+            index for registries without it; in an OCI layout, reads index.json.
 
             Examples:
               shipml referrers registry.example.com/ml/sentiment:1.0.0
-              shipml referrers oci:build/layout:1.0.0 --artifact-type application/vnd.in-toto+json --json
+              shipml referrers oci:build/layout:1.0.0 \\
+                --artifact-type application/vnd.in-toto+json --json
             """
     )
 

@@ -11,23 +11,24 @@ struct Build: ParsableCommand {
         commandName: "build",
         abstract: "Package a model as a ModelPack OCI artifact or a runnable modelcar image.",
         discussion: """
-            Writes an OCI image layout (no registry needed), or pushes to a registry without writing
-            a blob to disk: a first pass computes every digest, then only the layers the registry
-            lacks are made again and streamed to it. Every weight file gets a layer of its
-            own; small files of one kind share one. The same files give the same digests on any
-            machine: entries sorted, owned by root, modes 0644/0755, times from SOURCE_DATE_EPOCH
-            (or 0), and the created annotation from SOURCE_DATE_EPOCH or the git commit.
-            An unchanged model rebuilds from the cache in $SHIPML_CACHE_DIR (~/.cache/shipml)
-            without reading its weights.
+            Writes an OCI image layout (no registry needed), or pushes to a registry
+            without writing a blob to disk: a first pass computes every digest, then only
+            the layers the registry lacks are made again and streamed to it. Every weight
+            file gets a layer of its own; small files of one kind share one. The same files
+            give the same digests on any machine: entries sorted, owned by root, modes
+            0644/0755, times from SOURCE_DATE_EPOCH (or 0), and the created annotation from
+            SOURCE_DATE_EPOCH or the git commit. An unchanged model rebuilds from the cache
+            in $SHIPML_CACHE_DIR (~/.cache/shipml) without reading its weights.
 
-            Defaults come from shipml.yaml when there is one: model.path, image.repository with
-            model.version as the tag, image.format and image.compression.
+            Defaults come from shipml.yaml when there is one: model.path, image.repository
+            with model.version as the tag, image.format and image.compression.
 
             Examples:
               shipml build ./model --to oci:build/layout:1.0.0
               shipml build ./model --to registry.example.com/ml/sentiment:1.0.0
               shipml build --dry-run --json            # digests and manifest only
-              SOURCE_DATE_EPOCH=1700000000 shipml build ./model --to oci:out:v1 --compression zstd
+              SOURCE_DATE_EPOCH=1700000000 shipml build ./model --to oci:out:v1 \\
+                --compression zstd
             """
     )
 

@@ -8,6 +8,11 @@ struct Config: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config",
         abstract: "Work with the project file (shipml.yaml).",
+        discussion: """
+            Examples:
+              shipml config check
+              shipml config check --json
+            """,
         subcommands: [Check.self]
     )
 
@@ -16,11 +21,13 @@ struct Config: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",
             abstract: "Check shipml.yaml and print the resolved configuration.",
+            usage: "shipml config check [<options>]",
             discussion: """
-                Reports every problem in the file with its line, column and field path, and checks
-                what the file points at (the model directory, the metrics and policy files, the
-                chart or kustomization, values files). Files a CI job makes before the release
-                (the model, the metrics) are warnings when missing; --strict makes them errors.
+                Reports every problem in the file with its line, column and field path, and
+                checks what the file points at (the model directory, the metrics and policy
+                files, the chart or kustomization, values files). Files a CI job makes before
+                the release (the model, the metrics) are warnings when missing; --strict makes
+                them errors.
 
                 Exit codes: 0 valid, 2 invalid (or, with --strict, warnings).
 

@@ -11,12 +11,13 @@ struct Copy: ParsableCommand {
         abstract: "Copy an image or artifact between registries, repositories and layouts.",
         discussion: """
             Within one registry, blobs are mounted from the source repository (nothing is
-            downloaded); between registries they pass through a temporary directory, one blob at
-            a time per transfer, so memory stays small. oci: to registry is a push, registry to
-            oci: a pull.
+            downloaded); between registries they pass through a temporary directory, one
+            blob at a time per transfer, so memory stays small. oci: to registry is a push,
+            registry to oci: a pull.
 
             Examples:
-              shipml copy registry.example.com/ml/staging:1.0.0 registry.example.com/ml/prod:1.0.0
+              shipml copy registry.example.com/ml/staging:1.0.0 \\
+                registry.example.com/ml/prod:1.0.0
               shipml copy registry-a.example/ml/model:v1 registry-b.example/ml/model:v1
               shipml copy oci:build/layout:v1 localhost:5000/ml/model:v1 --plain-http
             """

@@ -82,10 +82,12 @@ struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
         abstract: "List promotions, newest first, read from the state repository's commits.",
+        usage: "shipml history [<options>]",
         discussion: """
-            Every promotion is a commit whose subject is promote(<model>): <version> → <env>
-            and whose trailers (Shipml-Release, Shipml-From, Shipml-Reason, ...) say the rest;
-            this reads them back. Other commits are skipped.
+            Every promotion is a commit whose subject is
+            promote(<model>): <version> → <env> and whose trailers (Shipml-Release,
+            Shipml-From, Shipml-Reason, ...) say the rest; this reads them back. Other
+            commits are skipped.
 
             Examples:
               shipml history
@@ -180,12 +182,13 @@ struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show what each environment runs, and whether the next promotions' gates pass.",
+        usage: "shipml status [<options>]",
         discussion: """
-            One line per environment and model: version, artifact digest, age, who promoted it,
-            and for each environment that takes releases from there and does not run this one
-            yet, whether its gates pass now (and which fail). Reads the tip commit's tree, plus
-            the commits back to a source's promotion where a soak gate needs its time. Without
-            a project file, gates are not shown.
+            One line per environment and model: version, artifact digest, age, who promoted
+            it, and for each environment that takes releases from there and does not run
+            this one yet, whether its gates pass now (and which fail). Reads the tip
+            commit's tree, plus the commits back to a source's promotion where a soak gate
+            needs its time. Without a project file, gates are not shown.
 
             Examples:
               shipml status

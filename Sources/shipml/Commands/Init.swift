@@ -10,12 +10,13 @@ struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Write an example project that passes `shipml config check`.",
+        usage: "shipml init [<options>] [<directory>]",
         discussion: """
-            Writes a commented shipml.yaml, a model/ directory, example evaluation metrics and
-            the deploy files: the built-in model-serving chart with values per environment
-            (--deploy chart, the default), or the built-in kustomize base with an overlay per
-            environment (--deploy kustomize). Existing files other than shipml.yaml are never
-            overwritten; shipml.yaml only with --force.
+            Writes a commented shipml.yaml, a model/ directory, example evaluation metrics
+            and the deploy files: the built-in model-serving chart with values per
+            environment (--deploy chart, the default), or the built-in kustomize base with
+            an overlay per environment (--deploy kustomize). Existing files other than
+            shipml.yaml are never overwritten; shipml.yaml only with --force.
 
             Examples:
               shipml init

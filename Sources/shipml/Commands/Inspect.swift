@@ -10,11 +10,11 @@ struct Inspect: ParsableCommand {
         commandName: "inspect",
         abstract: "Show an image or artifact: tag, digest, layers, files and annotations.",
         discussion: """
-            Reads an OCI image layout, checks the manifest and config against their digests and
-            each layer blob's size, and lists the files in each layer. For a registry image, the
-            manifest and config are fetched and checked against their digests; layers are listed
-            with their annotations (the files a ModelPack layer holds are named there) without
-            downloading them.
+            Reads an OCI image layout, checks the manifest and config against their digests
+            and each layer blob's size, and lists the files in each layer. For a registry
+            image, the manifest and config are fetched and checked against their digests;
+            layers are listed with their annotations (the files a ModelPack layer holds are
+            named there) without downloading them.
 
             Examples:
               shipml inspect oci:build/layout:1.0.0

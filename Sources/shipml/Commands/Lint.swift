@@ -7,14 +7,20 @@ import ShipModel
 
 /// `shipml lint`: check rendered manifests against the practices of serving models.
 struct Lint: ParsableCommand {
+    /// The rule list, wrapped when the help is built because it is not written out by hand.
+    private static let rules = HelpText.paragraph(
+        "Rules: " + Linter.ruleIDs.joined(separator: ", ") + ".")
+
     static let configuration = CommandConfiguration(
         commandName: "lint",
         abstract: "Check Kubernetes manifests against the practices of serving models.",
+        usage: "shipml lint [<options>] [<paths> ...]",
         discussion: """
-            Reads manifests from files (a YAML stream, as `helm template` or `kubectl kustomize`
-            prints it; `-` is standard input) or renders a chart (with its own values) or a
-            kustomization directory, and reports
-            each finding with the object, the field and the fix. Rules: \(Linter.ruleIDs.joined(separator: ", ")).
+            Reads manifests from files (a YAML stream, as `helm template` or
+            `kubectl kustomize` prints it; `-` is standard input) or renders a chart (with
+            its own values) or a kustomization directory, and reports each finding with the
+            object, the field and the fix.
+            \(rules)
 
             --env ENV takes the environment's weights from shipml.yaml: in a production
             environment (production: true, or a name like prod) a single replica, a missing

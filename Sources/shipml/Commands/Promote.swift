@@ -11,17 +11,17 @@ struct Promote: ParsableCommand {
         commandName: "promote",
         abstract: "Promote a release into an environment: gates, render, commit, push.",
         discussion: """
-            The release comes from the source environment (--from, or the only one the target's
-            `from` lists); a first stage takes a new release with --artifact. The target's gates
-            are checked, its manifests are rendered with its own overlay, and
-            environments/<env>/<model>/release.yaml and manifests/ are committed to the state
-            repository and pushed. A promotion that changes nothing makes no commit. When
-            another promotion lands first, shipml fetches, re-applies this one on the new state,
-            checks the gates again and retries; it never force-pushes.
+            The release comes from the source environment (--from, or the only one the
+            target's `from` lists); a first stage takes a new release with --artifact. The
+            target's gates are checked, its manifests are rendered with its own overlay,
+            and environments/<env>/<model>/release.yaml and manifests/ are committed to the
+            state repository and pushed. A promotion that changes nothing makes no commit.
+            When another promotion lands first, shipml fetches, re-applies this one on the
+            new state, checks the gates again and retries; it never force-pushes.
 
-            Exit codes: 0 promoted (or nothing to change); 1 a gate refused (every failing gate
-            is named with what would satisfy it); 2 bad input; 3 the state repository or the
-            network failed.
+            Exit codes: 0 promoted (or nothing to change); 1 a gate refused (every failing
+            gate is named with what would satisfy it); 2 bad input; 3 the state repository
+            or the network failed.
 
             Examples:
               shipml promote --to dev --artifact registry.example/ml/sentiment@sha256:… \\

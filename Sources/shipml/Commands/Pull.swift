@@ -11,12 +11,13 @@ struct Pull: ParsableCommand {
         abstract: "Pull an image or artifact from a registry into an OCI layout.",
         discussion: """
             Every blob is checked against its digest and size before it is renamed into the
-            layout; blobs the layout already has are not fetched; the tag in index.json is set
-            last. An image index (several platforms) is pulled whole.
+            layout; blobs the layout already has are not fetched; the tag in index.json is
+            set last. An image index (several platforms) is pulled whole.
 
             Examples:
               shipml pull registry.example.com/ml/sentiment:1.0.0 oci:cache/layout:1.0.0
-              shipml pull registry.example.com/ml/sentiment@sha256:… oci:cache/layout:pinned
+              shipml pull registry.example.com/ml/sentiment@sha256:… \\
+                oci:cache/layout:pinned
               shipml pull localhost:5000/busybox:latest oci:base:busybox --plain-http
             """
     )

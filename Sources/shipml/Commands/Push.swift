@@ -10,16 +10,18 @@ struct Push: ParsableCommand {
         commandName: "push",
         abstract: "Push an image or artifact from an OCI layout to a registry.",
         discussion: """
-            Blobs the registry already has are not sent; the others go up in parallel (one PUT
-            for a small blob, PATCH chunks for a large one, resumed where the registry stopped
-            after a failure). Manifests go up after all their blobs, and tags last, so a tag
-            never names incomplete content. Credentials come from --username and
-            --password-stdin, SHIPML_REGISTRY_USERNAME and SHIPML_REGISTRY_PASSWORD, or docker's
-            config ($DOCKER_CONFIG/config.json, ~/.docker/config.json, credential helpers).
+            Blobs the registry already has are not sent; the others go up in parallel (one
+            PUT for a small blob, PATCH chunks for a large one, resumed where the registry
+            stopped after a failure). Manifests go up after all their blobs, and tags last,
+            so a tag never names incomplete content. Credentials come from --username and
+            --password-stdin, SHIPML_REGISTRY_USERNAME and SHIPML_REGISTRY_PASSWORD, or
+            docker's config ($DOCKER_CONFIG/config.json, ~/.docker/config.json, credential
+            helpers).
 
             Examples:
               shipml push oci:build/layout:1.0.0 registry.example.com/ml/sentiment:1.0.0
-              shipml push oci:build/layout:1.0.0 registry.example.com/ml/sentiment --tag stable
+              shipml push oci:build/layout:1.0.0 registry.example.com/ml/sentiment \\
+                --tag stable
               shipml push oci:out:v1 localhost:5000/ml/model:v1 --plain-http --json
             """
     )

@@ -13,18 +13,21 @@ struct Release: ParsableCommand {
         commandName: "release",
         abstract:
             "Validate, build, attach the blessing, and record the release in its first environment.",
+        usage: "shipml release [<options>]",
         discussion: """
             Reads shipml.yaml and runs, stopping at the first failure:
-              validate  the metrics against the policy (stops with the report if not blessed)
-              build     the artifact or image, to image.repository (an OCI layout or a registry)
+              validate  the metrics against the policy (stops with the report if not
+                        blessed)
+              build     the artifact or image, to image.repository (an OCI layout or a
+                        registry)
               attach    the blessing and the SARIF report to the release as OCI referrers
               promote   into the first environment: render its manifests, commit and push
                         to the state repository
-            Running it again on the same inputs builds from the cache, uploads nothing, makes
-            no commit, and says so. Reports go to --output (default .shipml/release).
+            Running it again on the same inputs builds from the cache, uploads nothing,
+            makes no commit, and says so. Reports go to --output (default .shipml/release).
 
-            In GitHub Actions the summary is appended to $GITHUB_STEP_SUMMARY and a failure is
-            an ::error annotation; in GitLab CI the JUnit report's path is printed for
+            In GitHub Actions the summary is appended to $GITHUB_STEP_SUMMARY and a failure
+            is an ::error annotation; in GitLab CI the JUnit report's path is printed for
             artifacts:reports:junit.
 
             Exit codes: 0 released (or nothing new); 1 the model is not blessed or a gate

@@ -14,22 +14,25 @@ struct Render: ParsableCommand {
             built as kustomize v5.5.0 builds it: the same objects, order and YAML text.
             Deprecation warnings go to standard error, as kustomize prints them.
 
-            A directory with Chart.yaml is rendered as `helm template release-name DIR` (Helm
-            v4) renders it: values layered from values.yaml, each -f, then --set-json, --set,
-            --set-string, --set-file and --set-literal; subcharts; hooks after the manifests;
-            documents in Helm's install order with `# Source:` headers. On failure the error
-            goes to standard error after `Error: `, as Helm prints it. .Capabilities reports
-            Kubernetes v1.36.0 unless --kube-version says otherwise (SHIPML_HELM_KUBE_VERSION
-            changes that default; Helm's own test goldens use v1.20.0).
+            A directory with Chart.yaml is rendered as `helm template release-name DIR`
+            (Helm v4) renders it: values layered from values.yaml, each -f, then
+            --set-json, --set, --set-string, --set-file and --set-literal; subcharts; hooks
+            after the manifests; documents in Helm's install order with `# Source:`
+            headers. On failure the error goes to standard error after `Error: `, as Helm
+            prints it. .Capabilities reports Kubernetes v1.36.0 unless --kube-version says
+            otherwise (SHIPML_HELM_KUBE_VERSION changes that default; Helm's own test
+            goldens use v1.20.0).
 
             Exit codes: 0 rendered; 2 bad input (a missing file, a file outside the
-            kustomization's directory, a chart that does not render, a patch that cannot apply).
+            kustomization's directory, a chart that does not render, a patch that cannot
+            apply).
 
             Examples:
               shipml render deploy/overlays/production
               shipml render deploy/base --output build/manifests
               shipml render charts/web -f prod.yaml --set image.tag=1.2.3
-              shipml render charts/web --name web --namespace prod --show-only templates/service.yaml
+              shipml render charts/web --name web --namespace prod \\
+                --show-only templates/service.yaml
               shipml render charts/web --json   (documents as [{"source", "content"}])
             """
     )

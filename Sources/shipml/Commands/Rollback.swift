@@ -8,14 +8,15 @@ struct Rollback: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback",
         abstract: "Restore an environment's previous (or a chosen) release as a new commit.",
+        usage: "shipml rollback [<options>] --env <env>",
         discussion: """
-            The release is read from the commit that promoted it, its manifests are rendered
-            again with the environment's overlay, and a new promotion commit records it with
-            Shipml-Rollback-Of. History is never rewritten. Gates are not checked: a rollback
-            must work during a freeze.
+            The release is read from the commit that promoted it, its manifests are
+            rendered again with the environment's overlay, and a new promotion commit
+            records it with Shipml-Rollback-Of. History is never rewritten. Gates are not
+            checked: a rollback must work during a freeze.
 
-            Exit codes: 0 restored (or already running it); 2 bad input (no earlier release, an
-            unknown --to); 3 the state repository or the network failed.
+            Exit codes: 0 restored (or already running it); 2 bad input (no earlier
+            release, an unknown --to); 3 the state repository or the network failed.
 
             Examples:
               shipml rollback --env prod --reason "latency regression"

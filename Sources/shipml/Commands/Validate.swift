@@ -11,25 +11,27 @@ struct Validate: ParsableCommand {
         abstract: "Bless a model only when its evaluation meets the policy.",
         discussion: """
             Judges the candidate's metrics against the policy's thresholds (min/max, change
-            against a baseline, slices, confidence bounds). Every check is passed, failed or
-            inconclusive (a metric or slice missing, a slice too small, a file not scanned);
-            inconclusive fails unless the policy says "inconclusive: warn". The blessing is an
-            in-toto test-result statement whose SHA-256 later stages record.
+            against a baseline, slices, confidence bounds). Every check is passed, failed
+            or inconclusive (a metric or slice missing, a slice too small, a file not
+            scanned); inconclusive fails unless the policy says "inconclusive: warn". The
+            blessing is an in-toto test-result statement whose SHA-256 later stages record.
 
-            Defaults come from shipml.yaml (evaluation.metrics, evaluation.policy or the inline
-            thresholds, evaluation.baseline, and model.path for the artifact checks when the
-            directory is there); the file is read only when --metrics or --policy is missing. Flags win. Metrics files: a flat map, {overall, slices}, or a model
+            Defaults come from shipml.yaml (evaluation.metrics, evaluation.policy or the
+            inline thresholds, evaluation.baseline, and model.path for the artifact checks
+            when the directory is there); the file is read only when --metrics or --policy
+            is missing. Flags win. Metrics files: a flat map, {overall, slices}, or a model
             card's model-index (README.md). See docs/validate.md.
 
-            Exit codes: 0 blessed, 1 not blessed, 2 bad input (flags, policy or metrics files),
-            3 a report could not be written.
+            Exit codes: 0 blessed, 1 not blessed, 2 bad input (flags, policy or metrics
+            files), 3 a report could not be written.
 
             Examples:
               shipml validate
               shipml validate --metrics eval/metrics.json --policy policy.yaml
               shipml validate --baseline eval/prod.json --junit build/validate.xml
               shipml validate --json --blessing build/blessing.intoto.json
-              shipml validate --metrics README.md --policy policy.yaml --markdown comment.md
+              shipml validate --metrics README.md --policy policy.yaml \\
+                --markdown comment.md
             """
     )
 
