@@ -42,7 +42,7 @@ struct Attach: ParsableCommand {
     @Option(help: "The artifact's type, a media type.")
     var artifactType: String
 
-    @Option(help: "The media type of each file (default application/octet-stream).")
+    @Option(help: "The media type of each file.")
     var mediaType = "application/octet-stream"
 
     @Option(help: ArgumentHelp("A manifest annotation (repeatable).", valueName: "key=value"))
