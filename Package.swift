@@ -29,10 +29,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.0.0"),
     ],
     targets: [
-        // Thin C modules: a module map and one shim header each, found through pkg-config.
-        .systemLibrary(
-            name: "CGit2", pkgConfig: "libgit2",
-            providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]),
+        // libgit2 (Debian: libgit2-dev): a module map and shim header, and shim.c, which gives
+        // typed wrappers for variadic functions and defers the CA bundle libgit2 parses at
+        // start-up until an https remote needs it (see the comment there).
+        .target(
+            name: "CGit2",
+            linkerSettings: [
+                .linkedLibrary("git2"), .linkedLibrary("dl", .when(platforms: [.linux])),
+            ]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // libarchive (libarchive-dev) and libcurl (libcurl4-openssl-dev) are opened on first
         // use, not linked: their C modules define the functions shipml calls as stubs that

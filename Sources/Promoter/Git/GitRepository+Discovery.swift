@@ -59,21 +59,53 @@ extension GitRepository {
     /// A value of this repository's git configuration, its own file over the user's and the
     /// system's (as `git config --get` reads inside it); nil when it is not set.
     public func configValue(_ key: String) -> String? {
+        configSnapshot().flatMap { Self.stringValue(key, in: $0) }
+    }
+
+    /// A path in this repository's git configuration, with `~/` expanded as git expands
+    /// pathname settings (`http.sslCAInfo`); nil when it is not set.
+    func configPath(_ key: String) -> String? {
+        configSnapshot().flatMap { Self.bufferValue(key, in: $0, git_config_get_path) }
+    }
+
+    /// A boolean in this repository's git configuration, read as git reads booleans (`true`,
+    /// `yes`, `on`, `1`, a bare key; `false`, `no`, `off`, `0`, empty); nil when it is not set
+    /// or is not a boolean.
+    func configBool(_ key: String) -> Bool? {
+        configSnapshot().flatMap { config in
+            config.withPointer { config -> Bool? in
+                var value: Int32 = 0
+                guard git_config_get_bool(&value, config, key) == 0 else {
+                    git_error_clear()
+                    return nil
+                }
+                return value != 0
+            }
+        }
+    }
+
+    private func configSnapshot() -> Handle<ConfigObject>? {
         var raw: OpaquePointer?
         let code = handle.withPointer { git_repository_config_snapshot(&raw, $0) }
         guard code == 0, let raw else {
             git_error_clear()
             return nil
         }
-        return Self.stringValue(key, in: Handle<ConfigObject>(owning: raw))
+        return Handle<ConfigObject>(owning: raw)
     }
 
     private static func stringValue(_ key: String, in config: Handle<ConfigObject>) -> String? {
+        bufferValue(key, in: config, git_config_get_string_buf)
+    }
+
+    private static func bufferValue(
+        _ key: String, in config: Handle<ConfigObject>,
+        _ get: (UnsafeMutablePointer<git_buf>?, OpaquePointer?, UnsafePointer<CChar>?) -> Int32
+    ) -> String? {
         config.withPointer { config -> String? in
             var buffer = git_buf()
             defer { git_buf_dispose(&buffer) }
-            guard git_config_get_string_buf(&buffer, config, key) == 0, let text = buffer.ptr
-            else {
+            guard get(&buffer, config, key) == 0, let text = buffer.ptr else {
                 git_error_clear()
                 return nil
             }

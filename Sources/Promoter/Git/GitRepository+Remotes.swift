@@ -22,7 +22,9 @@ extension GitRepository {
         let what =
             "cannot push \(refspecs.joined(separator: ", ")) to \(Self.withoutCredentials(url))"
         let remote = try anonymousRemote(url, what)
-        let outcome = PushOutcome(credentials: credentials, url: url)
+        let outcome = PushOutcome(
+            credentials: credentials, url: url,
+            certificates: try prepareCertificates(url, credentials))
         var options = git_push_options()
         try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), what)
         // A C function pointer cannot capture context: the closure below captures nothing and
@@ -69,7 +71,9 @@ extension GitRepository {
         let remote = try anonymousRemote(url, what)
         var options = git_fetch_options()
         try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), what)
-        let outcome = PushOutcome(credentials: credentials, url: url)
+        let outcome = PushOutcome(
+            credentials: credentials, url: url,
+            certificates: try prepareCertificates(url, credentials))
         options.callbacks.credentials = provideCredentials
         options.callbacks.certificate_check = checkHostKey
         try withExtendedLifetime(outcome) {
@@ -83,6 +87,19 @@ extension GitRepository {
                 }
             }
         }
+    }
+
+    /// For an http(s) remote, decides how its certificate is checked and gives libgit2 the CA
+    /// certificates that needs (the first time only); nil for other remotes.
+    private func prepareCertificates(
+        _ url: String, _ credentials: RemoteCredentials?
+    ) throws(GitError) -> CertificateSettings? {
+        guard Self.isHTTP(url) else { return nil }
+        let settings = try certificateSettings(credentials?.tls ?? TLSAccess())
+        if settings.verifies {
+            try CertificateStore.load(settings)
+        }
+        return settings
     }
 
     private func anonymousRemote(
@@ -103,16 +120,21 @@ extension GitRepository {
 
 /// What a remote may be given: a user name and password (or token) for an http(s) remote,
 /// handed to libgit2 only when the server asks, never part of a URL, so never part of a
-/// message; and how to reach an SSH remote.
+/// message; how to check an https server's certificate; and how to reach an SSH remote.
 public struct RemoteCredentials: Sendable {
     public var username: String
     public var password: String
     public var ssh: SSHAccess
+    public var tls: TLSAccess
 
-    public init(username: String = "", password: String = "", ssh: SSHAccess = SSHAccess()) {
+    public init(
+        username: String = "", password: String = "", ssh: SSHAccess = SSHAccess(),
+        tls: TLSAccess = TLSAccess()
+    ) {
         self.username = username
         self.password = password
         self.ssh = ssh
+        self.tls = tls
     }
 }
 
@@ -139,6 +161,12 @@ public struct SSHAccess: Sendable {
 }
 
 extension GitRepository {
+    /// Whether a location is an `http://` or `https://` URL.
+    public static func isHTTP(_ location: String) -> Bool {
+        let lowered = location.lowercased()
+        return lowered.hasPrefix("https://") || lowered.hasPrefix("http://")
+    }
+
     /// Whether a location is scp-like SSH, `[user@]host:path`, as git reads it: a colon
     /// before any slash, and no `://`.
     public static func isSCPLike(_ location: String) -> Bool {
@@ -191,9 +219,12 @@ private final class PushOutcome {
     var offered = false
     /// How many SSH identities (the agent, then each key) were offered.
     var sshOffers = 0
-    init(credentials: RemoteCredentials?, url: String) {
+    /// How an https server's certificate is checked; nil for other remotes.
+    let certificates: CertificateSettings?
+    init(credentials: RemoteCredentials?, url: String, certificates: CertificateSettings?) {
         self.credentials = credentials
         knownHostsName = GitRepository.knownHostsName(url)
+        self.certificates = certificates
     }
 }
 
@@ -228,13 +259,23 @@ private let provideCredentials: git_credential_acquire_cb = {
 }
 
 /// libgit2's certificate callback: an SSH server's key must be in `known_hosts` under the
-/// remote's name (unless the check is turned off); TLS certificates keep libgit2's verdict.
-private let checkHostKey: git_transport_certificate_check_cb = { cert, _, _, payload in
+/// remote's name (unless the check is turned off); a TLS certificate must be one libgit2
+/// found valid against the CA certificates, unless checking is turned off.
+private let checkHostKey: git_transport_certificate_check_cb = { cert, valid, host, payload in
     guard let cert, let payload else { return -1 }
+    let outcome = Unmanaged<PushOutcome>.fromOpaque(payload).takeUnretainedValue()
+    if cert.pointee.cert_type == GIT_CERT_X509 {
+        guard valid == 0, outcome.certificates?.verifies != false else { return 0 }
+        let name = host.map { String(cString: $0) } ?? "the server"
+        let hint = outcome.certificates?.untrustedHint ?? "no CA certificates were loaded"
+        git_error_set_str(
+            Int32(GIT_ERROR_SSL.rawValue),
+            "certificate not trusted for \(name): \(hint)")
+        return GIT_ECERTIFICATE.rawValue
+    }
     guard cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else {
         return GIT_PASSTHROUGH.rawValue
     }
-    let outcome = Unmanaged<PushOutcome>.fromOpaque(payload).takeUnretainedValue()
     let ssh = outcome.credentials?.ssh ?? SSHAccess()
     guard ssh.checkHostKey else { return 0 }
     let name = outcome.knownHostsName ?? "?"

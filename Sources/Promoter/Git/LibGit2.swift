@@ -7,9 +7,10 @@ import CGit2
 /// first call into libgit2 (opening or creating a repository) calls ``ensureInitialized()``.
 enum LibGit2 {
     /// The outcome of the only `git_libgit2_init()` call in the process; Swift runs a `static
-    /// let` initialiser exactly once, even when several threads race to it.
+    /// let` initialiser exactly once, even when several threads race to it. The CA bundle is
+    /// not parsed then but before the first https fetch or push (``CertificateStore``).
     private static let initialization = Result { () throws(GitError) in
-        try check(git_libgit2_init(), "cannot initialise libgit2")
+        try check(shipml_git_init_deferring_certificates(), "cannot initialise libgit2")
     }
 
     /// Initialises libgit2 if this is the first call in the process.

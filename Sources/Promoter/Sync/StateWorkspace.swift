@@ -126,6 +126,14 @@ public final class StateWorkspace {
         }
     }
 
+    /// How an http(s) remote's TLS certificate is checked; nil for other locations.
+    /// - Throws: ``GitError`` naming the setting when a CA file or directory it names does
+    ///   not exist.
+    public func certificateSettings() throws -> CertificateSettings? {
+        guard case .remote(let url, _) = mode, GitRepository.isHTTP(url) else { return nil }
+        return try repository.certificateSettings(credentials?.tls ?? TLSAccess())
+    }
+
     /// Brings the state up to date with the remote (nothing to do for a direct repository).
     /// - Returns: The branch's tip, nil when the branch has no commit yet.
     /// - Throws: ``GitError`` when the remote cannot be reached.

@@ -39,6 +39,7 @@ func openStateAndProject(_ global: GlobalOptions, repository override: String?) 
                 location: location, branch: branch,
                 cacheRoot: absolutePath(joinPath(base, ".shipml/cache")),
                 credentials: StateCredentials.fromEnvironment(), create: false)
+            StateCredentials.warnIfCertificatesAreNotChecked(workspace, location)
             try workspace.refresh()
             return (ReleaseState(workspace.state), project)
         } catch let error as StateError {

@@ -30,6 +30,7 @@ struct StateContext {
             let workspace = try StateWorkspace(
                 location: location, branch: loaded.project.state.branch, cacheRoot: cacheRoot,
                 credentials: StateCredentials.fromEnvironment())
+            StateCredentials.warnIfCertificatesAreNotChecked(workspace, location)
             workspace.signer = try CommitSigner.configured(
                 signingKey: loaded.project.state.signingKey.map { key in
                     key.hasPrefix("~/") || key.hasPrefix("key::") || key.hasPrefix("ssh-")
@@ -64,7 +65,10 @@ enum StateCredentials {
     /// A token for http(s) remotes from `SHIPML_GIT_TOKEN` (user `SHIPML_GIT_USER`); for SSH
     /// remotes the agent (`SSH_AUTH_SOCK`), then `SHIPML_GIT_SSH_KEY` or `~/.ssh/id_*`, with
     /// the host key checked against `SHIPML_GIT_SSH_KNOWN_HOSTS` or `~/.ssh/known_hosts` and
-    /// `/etc/ssh/ssh_known_hosts` unless `SHIPML_GIT_SSH_STRICT_HOST_KEY_CHECKING=no`.
+    /// `/etc/ssh/ssh_known_hosts` unless `SHIPML_GIT_SSH_STRICT_HOST_KEY_CHECKING=no`; for
+    /// https remotes git's `GIT_SSL_CAINFO`, `GIT_SSL_CAPATH`, `GIT_SSL_NO_VERIFY` and
+    /// `SSL_CERT_FILE`, `SSL_CERT_DIR` (with `http.sslCAInfo`, `http.sslCAPath` and
+    /// `http.sslVerify` from the git configuration, read where the repository is).
     static func fromEnvironment() -> RemoteCredentials {
         let environment = ProcessInfo.processInfo.environment
         let home = environment["HOME"] ?? NSHomeDirectory()
@@ -83,7 +87,19 @@ enum StateCredentials {
                 != "no")
         return RemoteCredentials(
             username: environment["SHIPML_GIT_USER"] ?? "x-access-token",
-            password: environment["SHIPML_GIT_TOKEN"] ?? "", ssh: ssh)
+            password: environment["SHIPML_GIT_TOKEN"] ?? "", ssh: ssh,
+            tls: TLSAccess(environment: environment))
+    }
+
+    /// One warning line when an https remote's certificate will not be checked, because
+    /// `GIT_SSL_NO_VERIFY` or `http.sslVerify=false` says so.
+    static func warnIfCertificatesAreNotChecked(_ workspace: StateWorkspace, _ location: String) {
+        guard let settings = try? workspace.certificateSettings(),
+            let setting = settings.verificationDisabledBy
+        else { return }
+        Console.warning(
+            "\(setting): the TLS certificate of \(RedactedLocation(location)) is not checked; anyone on the path can impersonate it"
+        )
     }
 }
 
