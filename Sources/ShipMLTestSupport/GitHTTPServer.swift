@@ -2,18 +2,26 @@ import Foundation
 
 /// `git http-backend` behind HTTP Basic auth on 127.0.0.1: a smart-HTTP git server for tests
 /// of http(s) remotes and tokens. Every repository under `root` is served at
-/// `http://127.0.0.1:PORT/<name>`; requests whose password is not `token` get 401.
+/// `http://127.0.0.1:PORT/<name>` (`https://` with a ``TestCertificates/Server``);
+/// requests whose password is not `token` get 401.
 public final class GitHTTPServer {
     public let port: Int
+    private let scheme: String
     private let process: RunningProcess
 
-    /// Starts the server (python3 and git must be on PATH).
+    /// Starts the server (python3 and git must be on PATH), over TLS when `tls` is given.
     /// - Throws: When it does not say its port within ten seconds.
-    public init(root: String, token: String, scratch: ScratchDirectory) throws {
+    public init(
+        root: String, token: String, scratch: ScratchDirectory,
+        tls: TestCertificates.Server? = nil
+    ) throws {
         let script = try scratch.write("git-http-server.py", Self.script)
         let output = scratch.path("git-http-server.port")
+        let certificate = tls.map { [$0.certificate, $0.key] } ?? []
+        scheme = tls == nil ? "http" : "https"
         process = try ProcessRunner.start(
-            ["sh", "-c", "exec python3 \"$0\" \"$1\" \"$2\" > \"$3\"", script, root, token, output])
+            ["sh", "-c", "exec python3 \"$@\" > \"$0\"", output, script, root, token]
+                + certificate)
         var found: Int?
         for _ in 0..<200 {
             if let text = try? String(contentsOfFile: output, encoding: .utf8),
@@ -34,7 +42,7 @@ public final class GitHTTPServer {
     deinit { process.kill() }
 
     /// The URL of a repository under the root.
-    public func url(_ name: String) -> String { "http://127.0.0.1:\(port)/\(name)" }
+    public func url(_ name: String) -> String { "\(scheme)://127.0.0.1:\(port)/\(name)" }
 
     struct GitHTTPServerError: Error, CustomStringConvertible {
         var description: String { "the git http server did not say its port within 10 s" }
@@ -44,18 +52,24 @@ public final class GitHTTPServer {
         #!/usr/bin/env python3
         """A tiny smart-HTTP git server for tests: git http-backend behind HTTP Basic auth.
 
-        Usage: git-http-server.py PROJECT_ROOT TOKEN
-        Listens on 127.0.0.1 on a free port and prints the port on its first line. Every request
-        must carry Basic credentials whose password is TOKEN, else 401. Request bodies may be
-        chunked (libgit2 streams pushes that way).
+        Usage: git-http-server.py PROJECT_ROOT TOKEN [CERTIFICATE KEY]
+        Listens on 127.0.0.1 on a free port and prints the port on its first line; with a
+        certificate and key (PEM), over TLS. Every request must carry Basic credentials whose
+        password is TOKEN, else 401. Request bodies may be chunked (libgit2 streams pushes that
+        way).
         """
         import base64
         import http.server
         import os
+        import ssl
         import subprocess
         import sys
 
         ROOT, TOKEN = sys.argv[1], sys.argv[2]
+        TLS = None
+        if len(sys.argv) > 4:
+            TLS = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            TLS.load_cert_chain(sys.argv[3], sys.argv[4])
 
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -128,7 +142,19 @@ public final class GitHTTPServer {
             do_POST = handle_git
 
 
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(http.server.ThreadingHTTPServer):
+            def finish_request(self, request, client_address):
+                # The handshake runs in the connection's own thread: a client that refuses the
+                # certificate (the test of an untrusted CA) fails only its own connection.
+                if TLS is not None:
+                    request = TLS.wrap_socket(request, server_side=True)
+                super().finish_request(request, client_address)
+
+            def handle_error(self, request, client_address):
+                pass
+
+
+        server = Server(("127.0.0.1", 0), Handler)
         print(server.server_address[1], flush=True)
         server.serve_forever()
         """#
