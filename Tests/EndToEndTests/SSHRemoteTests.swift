@@ -91,6 +91,42 @@ final class LoopbackSSHServer {
     }
 }
 
+/// A real `ssh-agent` listening on a socket in the scratch directory; killed when the value
+/// goes away.
+///
+/// It runs in the foreground (`-D`), as a child of the test: a daemonized ssh-agent keeps the
+/// descriptors it inherited (Foundation's `Process` waits on one of them, so starting it
+/// would never return), and inherits the test process's blocked SIGTERM.
+final class LoopbackSSHAgent {
+    let socket: String
+    private let process: RunningProcess
+
+    init(_ scratch: ScratchDirectory) throws {
+        socket = scratch.path("agent.sock")
+        process = try ProcessRunner.start(["ssh-agent", "-D", "-a", socket])
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: socket) {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        guard FileManager.default.fileExists(atPath: socket) else {
+            process.kill()
+            throw Failed()
+        }
+    }
+
+    deinit { process.kill() }
+
+    struct Failed: Error, CustomStringConvertible {
+        var description: String { "ssh-agent did not open its socket within 10 s" }
+    }
+
+    /// Adds a private key to the agent.
+    func add(_ key: String) throws {
+        let added = try ProcessRunner.run(
+            ["ssh-add", key], environment: ["SSH_AUTH_SOCK": socket])
+        try #require(added.succeeded, "ssh-add: \(added.stderr)")
+    }
+}
+
 /// `ssh://` and `user@host:path` state remotes against a real sshd.
 @Suite(
     .enabled(
@@ -156,6 +192,51 @@ struct SSHRemoteTests {
             ["promote", "--to", "staging"], in: scratch,
             environment: ["SHIPML_GIT_SSH_KEY": scratch.path("home/.ssh/none")])
         #expect(noKey.status == 3, "\(noKey.stderr)")
+    }
+
+    /// `shipml promote --to dev` over SSH with only an agent: no key file in ~/.ssh and no
+    /// SHIPML_GIT_SSH_KEY; the agent holds the server's client key when `withKey`.
+    func promoteThroughAnAgent(withKey: Bool) throws -> (
+        result: ProcessResult, remote: String, socket: String
+    ) {
+        let scratch = try ScratchDirectory()
+        let server = try LoopbackSSHServer(scratch)
+        let agent = try LoopbackSSHAgent(scratch)
+        if withKey { try agent.add(server.clientKey) }
+        let remote = scratch.path("remote.git")
+        try PromoteCommandTests.makeProject(
+            scratch, repository: "ssh://root@127.0.0.1:\(server.port)\(remote)")
+        _ = try scratch.write("home/.ssh/known_hosts", server.knownHostsLine)
+        let result = try run(
+            ["promote", "--to", "dev", "--artifact", PromoteCommandTests.artifact("a")],
+            in: scratch,
+            environment: ["SSH_AUTH_SOCK": agent.socket, "SHIPML_GIT_SSH_KEY": nil])
+        let log = try ProcessRunner.run(
+            ["git", "--git-dir", remote, "log", "-1", "--format=%s", "main"],
+            environment: PromoteCommandTests.gitEnvironment)
+        return (result, log.succeeded ? log.stdout : "", agent.socket)
+    }
+
+    /// The agent's key gets in.
+    @Test func promoteWithTheAgentsKey() throws {
+        let (result, landed, socket) = try promoteThroughAnAgent(withKey: true)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(landed == "promote(sentiment): 1.2.0 → dev\n")
+        #expect(!result.stderr.contains(socket) && !result.stdout.contains(socket))
+    }
+
+    /// An agent holding no key and no key file: refused, exit 3, saying what to do, and
+    /// nothing pushed.
+    @Test func anEmptyAgentAndNoKeyFile() throws {
+        let (result, landed, socket) = try promoteThroughAnAgent(withKey: false)
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(
+            result.stderr.contains("the SSH server accepted none of the keys offered"),
+            "\(result.stderr)")
+        #expect(result.stderr.contains("ssh-add"), "\(result.stderr)")
+        #expect(result.stderr.contains("SHIPML_GIT_SSH_KEY"), "\(result.stderr)")
+        #expect(!result.stderr.contains(socket))
+        #expect(landed.isEmpty, "nothing was pushed")
     }
 
     @Test func theHostKeyCheckCanBeTurnedOff() throws {

@@ -243,7 +243,20 @@ private let provideCredentials: git_credential_acquire_cb = {
     if allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0 {
         let ssh = outcome.credentials?.ssh ?? SSHAccess()
         let identities: [String?] = (ssh.agent ? [nil] : []) + ssh.keys.map { $0 }
-        guard outcome.sshOffers < identities.count else { return GIT_PASSTHROUGH.rawValue }
+        guard outcome.sshOffers < identities.count else {
+            // Say what was tried, without a path: libgit2's own words would be "authentication
+            // required but no callback set".
+            let offered =
+                (ssh.agent ? ["the agent's keys"] : [])
+                + (ssh.keys.isEmpty ? [] : ["\(ssh.keys.count) key file(s)"])
+            git_error_set_str(
+                Int32(GIT_ERROR_SSH.rawValue),
+                offered.isEmpty
+                    ? "no SSH key to offer: no agent (SSH_AUTH_SOCK) and no key file (SHIPML_GIT_SSH_KEY, or id_ed25519, id_ecdsa, id_rsa in ~/.ssh)"
+                    : "the SSH server accepted none of the keys offered (\(offered.joined(separator: ", "))); add the key to the agent with ssh-add, or name its file with SHIPML_GIT_SSH_KEY"
+            )
+            return GIT_EAUTH.rawValue
+        }
         let identity = identities[outcome.sshOffers]
         outcome.sshOffers += 1
         guard let key = identity else { return git_credential_ssh_key_from_agent(out, user) }
