@@ -39,8 +39,12 @@ struct ShipML: ParsableCommand {
         GitWarmUp.start(CommandLine.arguments.dropFirst().first)
         let status: ExitStatus
         do {
-            var command = try parseSubcommandDirectly() ?? parseAsRoot()
-            try command.run()
+            if let quick = QuickCommandLine.read(Array(CommandLine.arguments.dropFirst())) {
+                try quick.run()
+            } else {
+                var command = try parseSubcommandDirectly() ?? parseAsRoot()
+                try command.run()
+            }
             status = .success
         } catch let failure as CommandFailure {
             if !failure.message.isEmpty { Console.error(failure.message) }

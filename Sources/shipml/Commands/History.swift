@@ -6,14 +6,9 @@ import ShipFiles
 import ShipModel
 import Validator
 
-/// Opens the state repository the project names, read-only.
-func openState(_ global: GlobalOptions, repository override: String?) throws -> ReleaseState {
-    try openStateAndProject(global, repository: override).state
-}
-
 /// Opens the state repository the project names (or `override`), read-only, and the project
 /// when there is a project file. A URL is fetched into the cache under `.shipml/cache` first.
-func openStateAndProject(_ global: GlobalOptions, repository override: String?) throws -> (
+func openStateAndProject(_ global: GlobalSettings, repository override: String?) throws -> (
     state: ReleaseState, project: LoadedProject?
 ) {
     var location = override ?? StateSpec.defaultRepository
@@ -115,6 +110,22 @@ struct History: ParsableCommand {
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
+
+    /// The command line as plain values.
+    var request: HistoryRequest {
+        HistoryRequest(global: global.settings, env: env, model: model, limit: limit, state: state)
+    }
+
+    func run() throws { try request.run() }
+}
+
+/// What `shipml history` was asked, read by ArgumentParser or by ``QuickCommandLine``.
+struct HistoryRequest: Equatable {
+    var global: GlobalSettings
+    var env: String?
+    var model: String?
+    var limit: Int?
+    var state: String?
 
     func run() throws {
         Console.configure(global)
@@ -218,6 +229,19 @@ struct Status: ParsableCommand {
             try container.encodeIfPresent(next, forKey: .next)
         }
     }
+
+    /// The command line as plain values.
+    var request: StatusRequest { StatusRequest(global: global.settings, state: state) }
+
+    func run() throws { try request.run() }
+}
+
+/// What `shipml status` was asked, read by ArgumentParser or by ``QuickCommandLine``.
+struct StatusRequest: Equatable {
+    var global: GlobalSettings
+    var state: String?
+
+    typealias Entry = Status.Entry
 
     func run() throws {
         Console.configure(global)

@@ -26,3 +26,20 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 }
+
+extension GlobalOptions {
+    /// The flags as plain values.
+    var settings: GlobalSettings {
+        GlobalSettings(config: config, json: json, quiet: quiet, verbose: verbose, noColor: noColor)
+    }
+}
+
+/// The flags every command takes, as plain values: what code that also runs without
+/// ArgumentParser (``QuickCommandLine``) reads.
+struct GlobalSettings: Equatable {
+    var config = "shipml.yaml"
+    var json = false
+    var quiet = false
+    var verbose = false
+    var noColor = false
+}

@@ -10,6 +10,11 @@ enum Console {
 
     /// Decides colour once, from the flags, the environment and whether stderr is a terminal.
     static func configure(_ options: GlobalOptions) {
+        configure(options.settings)
+    }
+
+    /// The same, from plain values.
+    static func configure(_ options: GlobalSettings) {
         quiet = options.quiet
         verbose = options.verbose
         // getenv, not ProcessInfo.environment, which copies the whole environment first.
