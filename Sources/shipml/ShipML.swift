@@ -42,7 +42,7 @@ struct ShipML: ParsableCommand {
             if let quick = QuickCommandLine.read(Array(CommandLine.arguments.dropFirst())) {
                 try quick.run()
             } else {
-                var command = try parseSubcommandDirectly() ?? parseAsRoot()
+                var command = try parseAsRoot()
                 try command.run()
             }
             status = .success
@@ -65,40 +65,11 @@ struct ShipML: ParsableCommand {
     }
 }
 
-extension ShipML {
-    /// The arguments ArgumentParser answers itself (help, version, completion scripts and
-    /// completions); none of them may take the direct path.
-    static func isBuiltIn(_ argument: String) -> Bool {
-        ["-h", "-help", "--help", "--version", "help"].contains(argument)
-            || argument.hasPrefix("--generate-completion-script")
-            || argument.hasPrefix("--experimental") || argument.hasPrefix("---")
-    }
-
-    /// The command line parsed as one leaf subcommand, when it names one and parses cleanly.
-    ///
-    /// `parseAsRoot` first builds the whole command tree and checks for completion requests,
-    /// which costs a short-lived command several milliseconds of reflection (`history` and
-    /// `status` are run from scripts and prompts). Everything else — help, the version, a
-    /// command group, and any usage error — returns nil and goes through `parseAsRoot`, so
-    /// what is printed does not change. The root command has no options of its own, so a
-    /// subcommand parses the same either way.
-    static func parseSubcommandDirectly() -> (any ParsableCommand)? {
-        let arguments = CommandLine.arguments.dropFirst()
-        guard let name = arguments.first, !arguments.contains(where: isBuiltIn),
-            let type = configuration.subcommands.first(where: {
-                $0.configuration.commandName == name
-            }),
-            type.configuration.subcommands.isEmpty
-        else { return nil }
-        return try? type.parse(Array(arguments.dropFirst()))
-    }
-}
-
 /// libgit2's start-up on a second thread while the main one parses the command line, for the
 /// commands that read or write the state repository: the two take a few milliseconds each,
 /// and `shipml history` or `status` as a whole takes about twenty.
 enum GitWarmUp {
-    private static let stateCommands: Set<String> = [
+    private static let stateCommands = [
         "status", "history", "promote", "rollback", "approve", "release",
     ]
     private static let done = DispatchSemaphore(value: 0)
