@@ -71,7 +71,11 @@ public final class FaultProxy: @unchecked Sendable {
         }
         self.port = UInt16(bigEndian: address.sin_port)
         listener = fd
-        Thread { [self] in acceptLoop() }.start()
+        // The accepting thread holds the proxy weakly: when the test lets go of it, deinit
+        // closes the socket and the thread ends. (Held strongly, the proxy, its rule and
+        // whatever the rule captures, such as a RegistryServer, would live until the test
+        // process exits, and the registry's process after it.)
+        Thread { [weak self, fd] in Self.acceptLoop(fd) { self } }.start()
     }
 
     deinit { stop() }
@@ -95,15 +99,19 @@ public final class FaultProxy: @unchecked Sendable {
         return address
     }
 
-    private func acceptLoop() {
+    private static func acceptLoop(_ listener: Int32, proxy: () -> FaultProxy?) {
         while true {
             let client = accept(listener, nil, nil)
             if client < 0 {
                 if errno == EINTR { continue }
                 return
             }
-            Thread { [self] in
-                serve(client)
+            guard let proxy = proxy() else {
+                close(client)
+                return
+            }
+            Thread {
+                proxy.serve(client)
                 close(client)
             }.start()
         }
