@@ -217,6 +217,37 @@ struct PromoteCommandTests {
         #expect(known.stderr.isEmpty && known.stdout.contains("1.2.0 → dev"))
     }
 
+    /// status renders and lints what the next promotion would write, and says what promote
+    /// would then say.
+    @Test func statusChecksRequireLintAsPromoteWould() throws {
+        let scratch = try ScratchDirectory()
+        try Self.makeProject(scratch, prodGates: "      requireLint: true\n")
+        // Containers with no resource requests: lint errors in production.
+        _ = try scratch.write("project/deploy/base/deployment.yaml", PromoteImageTests.deployment)
+        for (arguments, name) in [
+            (["promote", "--to", "dev", "--artifact", Self.artifact("a")], "dev"),
+            (["promote", "--to", "staging"], "staging"),
+        ] {
+            let result = try Self.shipml(arguments, in: scratch)
+            #expect(result.status == 0, "\(name): \(result.stderr)")
+        }
+        let status = try Self.shipml(["status"], in: scratch)
+        #expect(status.stdout.contains("→ prod: blocked by requireLint"), "\(status.stdout)")
+        let json = try Self.shipml(["status", "--json"], in: scratch)
+        let rows = try #require(
+            try JSONSerialization.jsonObject(with: json.stdoutData) as? [[String: Any]])
+        let staging = try #require(rows.first { $0["environment"] as? String == "staging" })
+        let next = try #require((staging["next"] as? [[String: Any]])?.first)
+        let lint = try #require(
+            (next["verdicts"] as? [[String: Any]])?.first { $0["gate"] as? String == "requireLint" }
+        )
+        #expect(lint["passed"] as? Bool == false)
+        #expect((lint["reason"] as? String)?.contains("no cpu or memory request") == true)
+        let dry = try Self.shipml(["promote", "--to", "prod", "--dry-run"], in: scratch)
+        #expect(dry.status == 1)
+        #expect(dry.stdout.contains("FAIL  requireLint"), "\(dry.stdout)")
+    }
+
     @Test func badInputExitsTwo() throws {
         let scratch = try ScratchDirectory()
         try Self.makeProject(scratch)

@@ -20,12 +20,14 @@ public struct NextPromotion: Sendable, Equatable, Codable {
     ///   - actor: Who would promote (approvals by them do not count).
     ///   - requiredPolicy: The digest of the policy file a target's requireValidation names.
     ///   - known: Release records already read at `tip`, not to be read again.
+    ///   - renderer: Renders and lints the manifests for a target with a `requireLint` gate,
+    ///     as the promotion would; without one that gate says it is checked at promotion.
     /// - Throws: ``StateError`` for a file that does not parse; repository errors.
     public static func after(
         _ record: ReleaseRecord, in project: Project, repository: any StateRepository,
         tip: String, actor: String, now: Date,
         requiredPolicy: (EnvironmentSpec) -> Digest? = { _ in nil },
-        known: KnownReleases = KnownReleases()
+        known: KnownReleases = KnownReleases(), renderer: (any ManifestRenderer)? = nil
     ) throws -> [NextPromotion] {
         var next: [NextPromotion] = []
         for target in project.environments where target.from.contains(record.environment) {
@@ -35,11 +37,16 @@ public struct NextPromotion: Sendable, Equatable, Codable {
             let snapshot = try StateSnapshot.read(
                 repository, at: tip, request: request, manifests: false, known: known)
             guard snapshot.current?.artifact.digest != record.artifact.digest else { continue }
+            var lintErrors: [String]?
+            if target.gates.requireLint, let renderer {
+                lintErrors = lint(record, for: target, with: renderer)
+            }
             let verdicts = GateCheck.verdicts(
                 GateInputs(
                     target: target, sourceEnvironment: record.environment, release: record,
                     sourcePromotedAt: snapshot.sourcePromotedAt, approvals: snapshot.approvals,
-                    actor: actor, now: now, requiredPolicy: requiredPolicy(target)))
+                    actor: actor, now: now, requiredPolicy: requiredPolicy(target),
+                    lintErrors: lintErrors))
             next.append(
                 NextPromotion(
                     from: record.environment, to: target.name, version: record.model.version,
@@ -47,5 +54,21 @@ public struct NextPromotion: Sendable, Equatable, Codable {
                     verdicts: verdicts))
         }
         return next
+    }
+
+    /// The lint errors of `record`'s manifests rendered for `target`, as the promotion would
+    /// render them; a render that fails is one error.
+    static func lint(
+        _ record: ReleaseRecord, for target: EnvironmentSpec, with renderer: any ManifestRenderer
+    ) -> [String] {
+        var candidate = record
+        candidate.environment = target.name
+        do {
+            let manifests = try renderer.render(environment: target, release: candidate)
+            return try renderer.lintErrors(environment: target, manifests: manifests)
+                ?? ["this shipml cannot lint the manifests it renders"]
+        } catch {
+            return ["the manifests for \(target.name) do not render: \(error)"]
+        }
     }
 }

@@ -278,7 +278,8 @@ struct StatusRequest: Equatable {
                     entry.next = try NextPromotion.after(
                         record, in: loaded.project, repository: releaseState.repository,
                         tip: tip, actor: actor, now: now,
-                        requiredPolicy: { policies[$0.name] ?? nil }, known: known)
+                        requiredPolicy: { policies[$0.name] ?? nil }, known: known,
+                        renderer: ProjectManifestRenderer(loaded: loaded))
                 }
                 entries.append(entry)
             }
