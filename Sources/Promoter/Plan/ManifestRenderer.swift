@@ -30,6 +30,15 @@ extension ManifestRenderer {
     public func lintErrors(environment: EnvironmentSpec, manifests: [ManifestFile]) throws
         -> [String]?
     { nil }
+
+    /// What the `requireLint` gate weighs: the lint errors, or one error saying that this
+    /// renderer cannot lint.
+    func requireLintErrors(environment: EnvironmentSpec, manifests: [ManifestFile]) throws
+        -> [String]
+    {
+        try lintErrors(environment: environment, manifests: manifests)
+            ?? ["this shipml cannot lint the manifests it renders"]
+    }
 }
 
 /// Renders nothing: for projects without a deploy section.

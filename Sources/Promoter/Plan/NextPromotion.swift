@@ -65,8 +65,7 @@ public struct NextPromotion: Sendable, Equatable, Codable {
         candidate.environment = target.name
         do {
             let manifests = try renderer.render(environment: target, release: candidate)
-            return try renderer.lintErrors(environment: target, manifests: manifests)
-                ?? ["this shipml cannot lint the manifests it renders"]
+            return try renderer.requireLintErrors(environment: target, manifests: manifests)
         } catch {
             return ["the manifests for \(target.name) do not render: \(error)"]
         }

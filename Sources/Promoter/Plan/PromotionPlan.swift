@@ -122,9 +122,8 @@ public enum PromotionPlanner {
         }
         var lintErrors: [String]?
         if request.target.gates.requireLint, let rendered {
-            lintErrors =
-                try renderer.lintErrors(environment: request.target, manifests: rendered)
-                ?? ["this shipml cannot lint the manifests it renders"]
+            lintErrors = try renderer.requireLintErrors(
+                environment: request.target, manifests: rendered)
         }
         let verdicts: [GateVerdict]
         if let rollback = request.rollbackOf {

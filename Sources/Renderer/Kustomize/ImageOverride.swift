@@ -18,6 +18,12 @@ public struct ImageOverride: Sendable, Equatable {
         self.digest = digest
     }
 
+    /// An image reference's name, tag and digest, split as kustomize's images transformer
+    /// splits them (`oci:` layout references included: the digest follows the last `@`).
+    public static func parts(of image: String) -> (name: String, tag: String?, digest: String?) {
+        Transformers.splitImage(image)
+    }
+
     /// The entry as a kustomization's `images:` list holds it.
     var entry: KValue {
         var pairs: [(String, KValue)] = [("name", .string(name))]
@@ -38,37 +44,9 @@ extension KustomizeOutput {
     public mutating func setImages(_ overrides: [ImageOverride]) -> Int {
         let entries = overrides.map(\.entry)
         var changed = 0
-        resources = resources.map { Self.rewrite($0, images: entries, changed: &changed) }
-        return changed
-    }
-
-    private static func rewrite(_ value: KValue, images: [KValue], changed: inout Int) -> KValue {
-        switch value {
-        case .map(var pairs):
-            for position in pairs.indices {
-                let key = pairs[position].0
-                guard var items = pairs[position].1.listItems,
-                    ["containers", "initContainers", "volumes"].contains(key)
-                else {
-                    pairs[position].1 = rewrite(
-                        pairs[position].1, images: images, changed: &changed)
-                    continue
-                }
-                let path = key == "volumes" ? ["image", "reference"] : ["image"]
-                for item in items.indices {
-                    guard let image = items[item].value(at: path)?.stringValue else { continue }
-                    let new = Transformers.newImage(image, images: images)
-                    guard new != image else { continue }
-                    items[item].setValue(.string(new), at: path)
-                    changed += 1
-                }
-                pairs[position].1 = .list(items)
-            }
-            return .map(pairs)
-        case .list(let items):
-            return .list(items.map { rewrite($0, images: images, changed: &changed) })
-        default:
-            return value
+        resources = resources.map {
+            Transformers.rewriteImages($0, images: entries, volumes: true, changed: &changed)
         }
+        return changed
     }
 }

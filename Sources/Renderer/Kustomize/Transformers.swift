@@ -163,32 +163,50 @@ enum Transformers {
     }
 
     static func setImages(_ images: [KValue], in resources: inout [Resource]) {
+        var changed = 0
         for index in resources.indices {
-            resources[index].value = rewriteImages(resources[index].value, images: images)
+            resources[index].value = rewriteImages(
+                resources[index].value, images: images, changed: &changed)
         }
     }
 
-    static func rewriteImages(_ value: KValue, images: [KValue]) -> KValue {
+    /// `value` with `images` applied where kustomize's images transformer looks, at any
+    /// depth: the `image` of every `containers` and `initContainers` item, and, with
+    /// `volumes`, the `image.reference` of every `volumes` item (image volumes, which
+    /// kustomize 5.5 itself leaves alone).
+    /// - Parameter changed: Counts the references that now differ.
+    static func rewriteImages(
+        _ value: KValue, images: [KValue], volumes: Bool = false, changed: inout Int
+    ) -> KValue {
         switch value {
         case .map(var pairs):
             for position in pairs.indices {
                 let key = pairs[position].0
-                if key == "containers" || key == "initContainers",
-                    var items = pairs[position].1.listItems
-                {
-                    for item in items.indices {
-                        if let image = items[item]["image"]?.stringValue {
-                            items[item]["image"] = .string(newImage(image, images: images))
-                        }
+                let path: [String]? =
+                    switch key {
+                    case "containers", "initContainers": ["image"]
+                    case "volumes" where volumes: ["image", "reference"]
+                    default: nil
                     }
-                    pairs[position].1 = .list(items)
-                } else {
-                    pairs[position].1 = rewriteImages(pairs[position].1, images: images)
+                guard let path, var items = pairs[position].1.listItems else {
+                    pairs[position].1 = rewriteImages(
+                        pairs[position].1, images: images, volumes: volumes, changed: &changed)
+                    continue
                 }
+                for item in items.indices {
+                    guard let image = items[item].value(at: path)?.stringValue else { continue }
+                    let new = newImage(image, images: images)
+                    guard new != image else { continue }
+                    items[item].setValue(.string(new), at: path)
+                    changed += 1
+                }
+                pairs[position].1 = .list(items)
             }
             return .map(pairs)
         case .list(let items):
-            return .list(items.map { rewriteImages($0, images: images) })
+            return .list(
+                items.map { rewriteImages($0, images: images, volumes: volumes, changed: &changed) }
+            )
         default:
             return value
         }

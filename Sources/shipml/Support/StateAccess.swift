@@ -201,19 +201,12 @@ struct ProjectManifestRenderer: ManifestRenderer {
     /// artifact's own repository) set to the artifact by digest. An artifact in an OCI layout
     /// has no name a cluster can pull, so only its digest is set, and only under `image`.
     static func imageOverride(image: String?, artifact reference: String) -> ImageOverride? {
-        guard let at = reference.lastIndex(of: "@") else { return nil }
-        let digest = String(reference[reference.index(after: at)...])
+        let (repository, _, digest) = ImageOverride.parts(of: reference)
+        guard let digest else { return nil }
         if reference.hasPrefix("oci:") {
             return image.map { ImageOverride(name: $0, digest: digest) }
         }
-        var repository = reference[..<at]
-        if let colon = repository.lastIndex(of: ":"),
-            !repository[repository.index(after: colon)...].contains("/")
-        {
-            repository = repository[..<colon]
-        }
-        return ImageOverride(
-            name: image ?? String(repository), newName: String(repository), digest: digest)
+        return ImageOverride(name: image ?? repository, newName: repository, digest: digest)
     }
 
     /// The chart rendered as `helm template` renders it, with the deploy's and then the
