@@ -70,9 +70,6 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
         lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
     }
 
-    /// Whether `character` is an ASCII hex digit, either case.
-    static func isHexDigit(_ character: UInt8) -> Bool { nibble(character) != nil }
-
     private static func nibble(_ character: UInt8) -> UInt8? {
         switch character {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")

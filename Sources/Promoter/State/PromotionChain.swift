@@ -28,8 +28,8 @@ public struct PromotionLinks: Sendable, Equatable {
             guard let text else { return nil }
             if text == "none" {
                 self = .nothing
-            } else if text.utf8.count == 40, text.utf8.allSatisfy(ObjectID.isHexDigit) {
-                self = .commit(text.lowercased())
+            } else if let id = try? ObjectID(text) {
+                self = .commit(id.description)
             } else {
                 return nil
             }
@@ -189,13 +189,23 @@ enum PromotionChain {
     private static func promotionMessage(_ commit: StateCommit, environment: String)
         -> PromotionMessage?
     {
-        let subject = commit.message.utf8.prefix { $0 != UInt8(ascii: "\n") }
-        guard subject.starts(with: "promote(".utf8),
-            subject.reversed().starts(with: " → \(environment)".utf8.reversed()),
-            let message = PromotionMessage.parse(commit.message),
+        guard let message = message(of: commit, prefix: "promote(", suffix: " → \(environment)"),
             message.environment == environment
         else { return nil }
         return message
+    }
+
+    /// The commit's promotion message when its subject starts with `prefix` and ends with
+    /// `suffix`. Most commits are other promotions: the subject's bytes are looked at before
+    /// anything is parsed.
+    private static func message(of commit: StateCommit, prefix: String, suffix: String?)
+        -> PromotionMessage?
+    {
+        let subject = commit.message.utf8.prefix { $0 != UInt8(ascii: "\n") }
+        guard subject.starts(with: prefix.utf8),
+            suffix.map({ subject.reversed().starts(with: $0.utf8.reversed()) }) ?? true
+        else { return nil }
+        return PromotionMessage.parse(commit.message)
     }
 
     /// Every commit reachable from `start`, newest first, read until `limit` matches: the way
@@ -205,14 +215,10 @@ enum PromotionChain {
         model: String?, limit: Int?
     ) throws -> [ReleaseState.Promotion] {
         var found: [ReleaseState.Promotion] = []
-        // Most commits are other promotions: look at the subject line alone before parsing.
         let subjectPrefix = "promote(" + (model.map { "\($0))" } ?? "")
         let subjectSuffix = environment.map { " → \($0)" }
         try repository.walk(from: start) { commit in
-            let subject = commit.message.utf8.prefix { $0 != UInt8(ascii: "\n") }
-            guard subject.starts(with: subjectPrefix.utf8),
-                subjectSuffix.map({ subject.reversed().starts(with: $0.utf8.reversed()) }) ?? true,
-                let message = PromotionMessage.parse(commit.message)
+            guard let message = message(of: commit, prefix: subjectPrefix, suffix: subjectSuffix)
             else { return true }
             if let environment, message.environment != environment { return true }
             if let model, message.model != model { return true }
