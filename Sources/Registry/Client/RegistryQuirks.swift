@@ -17,6 +17,12 @@ public struct RegistryQuirks: Sendable, Equatable {
         monolithicLimit: 64 << 20, chunkSize: 128 << 20, chunkedUploads: true,
         patchMayAnswerCreated: false, largestMonolithic: nil)
 
+    /// Whether a `PATCH` answered `status` means the chunk was taken: 202, or 201 where the
+    /// registry answers that.
+    public func patchAccepted(_ status: Int) -> Bool {
+        status == 202 || (patchMayAnswerCreated && status == 201)
+    }
+
     /// The quirks of a registry host.
     public static func forHost(_ host: String) -> RegistryQuirks {
         var quirks = standard

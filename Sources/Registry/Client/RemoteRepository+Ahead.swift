@@ -60,10 +60,9 @@ extension RemoteRepository {
                     location, offset: offset,
                     body: .stream(.init(descriptor: producer.readEnd, length: length)),
                     what: what)
-                guard
-                    response.status == 202
-                        || (session.quirks.patchMayAnswerCreated && response.status == 201)
-                else { throw RegistryError.from(response, what) }
+                guard session.quirks.patchAccepted(response.status) else {
+                    throw RegistryError.from(response, what)
+                }
                 location = response.headers["Location"].map(session.endpoint.absolute) ?? location
                 offset += length
                 progress?(length)

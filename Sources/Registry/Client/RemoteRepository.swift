@@ -178,9 +178,7 @@ public struct RemoteRepository: Sendable {
                 (location, offset) = try uploadStatus(location, what)
                 continue
             }
-            let accepted =
-                response.status == 202 || (quirks.patchMayAnswerCreated && response.status == 201)
-            if accepted {
+            if quirks.patchAccepted(response.status) {
                 let next =
                     Self.rangeEnd(response.headers["Range"]).map { $0 + 1 } ?? offset + length
                 progress?(next - offset)
