@@ -96,11 +96,22 @@ let package = Package(
                 "ShipModel", "ShipFiles", "CGit2", .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: upcoming),
+        // The application layer: typed requests and results for every job a command does
+        // (release, promote, rollback, approve, render for an environment, build, validate,
+        // attach), over the stage libraries. No ArgumentParser, no printing.
+        .target(
+            name: "ShipKit",
+            dependencies: [
+                "ShipModel", "ShipFiles", "Builder", "Registry", "Validator", "Renderer",
+                "Linter", "Promoter",
+            ],
+            swiftSettings: builderSettings),
         .executableTarget(
             name: "shipml",
             dependencies: [
-                "ShipModel", "ShipFiles", "Builder", "Registry", "Validator", "Renderer",
-                "Linter", "Promoter", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ShipKit", "ShipModel", "ShipFiles", "Builder", "Registry", "Validator",
+                "Renderer", "Linter", "Promoter",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Rainbow", package: "Rainbow"),
             ],
             swiftSettings: upcoming),
@@ -135,6 +146,10 @@ let package = Package(
             name: "LinterTests", dependencies: ["Linter", "Renderer"], swiftSettings: upcoming),
         .testTarget(
             name: "PromoterTests", dependencies: ["Promoter", "ShipMLTestSupport"],
+            swiftSettings: upcoming),
+        .testTarget(
+            name: "ShipKitTests",
+            dependencies: ["ShipKit", "Promoter", "ShipModel", "ShipFiles", "ShipMLTestSupport"],
             swiftSettings: upcoming),
         .testTarget(
             name: "EndToEndTests", dependencies: ["shipml", "ShipMLTestSupport"],

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Promoter
+import ShipKit
+import ShipModel
 
 /// The root command: it lists the verbs and maps every failure to shipml's exit codes.
 @main
@@ -20,6 +22,9 @@ struct ShipML: ParsableCommand {
             Image references follow skopeo: oci:PATH[:TAG] for an OCI layout on disk,
             HOST[:PORT]/REPO[:TAG|@DIGEST] for a registry.
 
+            Global options (--config, --json, -q, -v, --no-color) may come before or after
+            the command. shipml --version prints the version.
+
             Examples:
               shipml init                 write an example project in this directory
               shipml config check         check shipml.yaml and print the resolved
@@ -27,7 +32,6 @@ struct ShipML: ParsableCommand {
               shipml config check --json  the same, for a machine
               shipml validate             judge the metrics against the policy
             """,
-        version: ShipMLVersion.current,
         subcommands: [
             Init.self, Config.self, Build.self, Inspect.self, Push.self, Pull.self, Copy.self,
             Tags.self, Attach.self, Referrers.self, Validate.self, Render.self, Status.self,
@@ -36,25 +40,38 @@ struct ShipML: ParsableCommand {
     )
 
     static func main() {
-        GitWarmUp.start(CommandLine.arguments.dropFirst().first)
+        let arguments = GlobalArguments.hoisted(Array(CommandLine.arguments.dropFirst()))
+        // `shipml --version` is read here rather than by ArgumentParser, which would also
+        // give every command a --version flag, beside promote's own --version option.
+        if arguments == ["--version"] {
+            print(ShipMLVersion.current)
+            Foundation.exit(0)
+        }
+        GitWarmUp.start(arguments.first)
         let status: ExitStatus
         do {
-            if let quick = QuickCommandLine.read(Array(CommandLine.arguments.dropFirst())) {
+            if let quick = QuickCommandLine.read(arguments) {
                 try quick.run()
             } else {
-                var command = try parseAsRoot()
+                var command = try parseAsRoot(arguments)
                 try command.run()
             }
             status = .success
-        } catch let failure as CommandFailure {
-            if !failure.message.isEmpty { Console.error(failure.message) }
-            status = failure.status
+        } catch let error as ShipKitError {
+            status = report(error)
         } catch {
             let code = exitCode(for: error)
-            // ArgumentParser says 64 (EX_USAGE) for bad usage; shipml says 2.
-            if code.rawValue == 64 {
-                Console.writeError(fullMessage(for: error))
+            if code == .success || error is CleanExit {
+                // --help, --version: ArgumentParser prints them.
+                GitWarmUp.finish()
+                exit(withError: error)
+            } else if code.rawValue == 64 {
+                // ArgumentParser says 64 (EX_USAGE) for bad usage; shipml says 2.
+                Console.writeError(
+                    GlobalArguments.unknownCommand(arguments) ?? fullMessage(for: error))
                 status = .badInput
+            } else if code.rawValue == 1, !(error is ExitCode) {
+                status = report(ShipKitError.wrapping(error))
             } else {
                 GitWarmUp.finish()
                 exit(withError: error)
@@ -62,6 +79,18 @@ struct ShipML: ParsableCommand {
         }
         GitWarmUp.finish()
         Foundation.exit(status.rawValue)
+    }
+
+    /// Prints a failure (the project file's diagnostics, then the line that says why; under
+    /// `--quiet` the short reason when nothing else was said) and picks its exit code.
+    static func report(_ failure: ShipKitError) -> ExitStatus {
+        Console.report(failure.diagnostics)
+        if !failure.message.isEmpty {
+            Console.error(failure.message)
+        } else if Console.quiet, let summary = failure.summary {
+            Console.error(summary)
+        }
+        return ExitStatus(failure.category)
     }
 }
 
@@ -94,5 +123,5 @@ enum GitWarmUp {
 
 /// shipml's version, printed by `--version`.
 enum ShipMLVersion {
-    static let current = "0.1.0"
+    static let current = ShipKitVersion.current
 }

@@ -29,7 +29,10 @@ struct HelpTextTests {
         for line in lines[(start + 1)...] {
             if line.isEmpty { break }
             guard line.hasPrefix("  "), !line.hasPrefix("   ") else { continue }
-            if let name = line.split(separator: " ").first, name != "help" {
+            // `render, template`: a command and its aliases; the command is enough.
+            if let name = line.split(separator: " ").first?.split(separator: ",").first,
+                name != "help"
+            {
                 names.append(String(name))
             }
         }

@@ -1,5 +1,6 @@
 import CGit2
 import Foundation
+import ShipModel
 
 extension GitRepository {
     /// Opens the repository that holds `path`, searching parent directories as `git` does;
@@ -34,14 +35,9 @@ extension GitRepository {
         }
     }
 
-    /// `https://user:token@host/x` → `https://host/x`; other forms are returned as they are.
+    /// `https://user:token@host/x?t=1` → `https://host/x` (``Redaction``).
     static func withoutCredentials(_ url: String) -> String {
-        guard let scheme = url.range(of: "://"),
-            let at = url[scheme.upperBound...].firstIndex(of: "@")
-        else { return url }
-        let slash = url[scheme.upperBound...].firstIndex(of: "/") ?? url.endIndex
-        guard at < slash else { return url }
-        return String(url[..<scheme.upperBound]) + String(url[url.index(after: at)...])
+        Redaction.strippingCredentials(url)
     }
 
     /// A value of the user's git configuration (global, XDG and system files, as `git config

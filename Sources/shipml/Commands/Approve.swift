@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Promoter
+import ShipKit
 import ShipModel
 
 /// `shipml approve`: record an approval that the approvals gate counts.
@@ -15,11 +16,17 @@ struct Approve: ParsableCommand {
             BUILD_USER_ID), or SHIPML_ACTOR, or the git user name; the promoter's own
             approval never counts.
 
+            Refused (exit 2) when the environment has no approvals gate, when no
+            environment it takes releases from runs the release, and when the gate only
+            counts other approvers. The release may be named by the 12 digits status
+            prints.
+
             Exit codes: 0 recorded (or already there); 2 bad input; 3 the state repository
             or the network failed.
 
             Examples:
               shipml approve --env prod --release sha256:4f2a… --reason "reviewed the eval"
+              shipml approve --env prod --release 4f2a9c0d81be --dry-run --json
             """
     )
 
@@ -32,51 +39,70 @@ struct Approve: ParsableCommand {
     @Option(help: ArgumentHelp("The release's artifact digest.", valueName: "sha256:hex"))
     var release: String
 
+    @Flag(help: "Check that the approval would be recorded and counted; write nothing.")
+    var dryRun = false
+
     func validate() throws {
-        guard (try? Digest(release)) != nil else {
-            throw ValidationError("--release must be an artifact digest: sha256: and 64 hex digits")
+        let hex = release.hasPrefix("sha256:") ? String(release.dropFirst(7)) : release
+        guard hex.count >= 12, hex.count <= 64, hex.allSatisfy(\.isHexDigit) else {
+            throw ValidationError(
+                "--release must be an artifact digest: sha256: and 64 hex digits, or the first 12 or more"
+            )
+        }
+    }
+
+    /// `--json`: the approval (every key present, null when not known).
+    struct Output: Encodable {
+        var schemaVersion = 1
+        var approval: Approval
+        var recorded: Bool
+        var alreadyApproved: Bool
+        var dryRun: Bool
+        var commit: String?
+
+        enum CodingKeys: String, CodingKey {
+            case schemaVersion, approval, recorded, alreadyApproved, dryRun, commit
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(schemaVersion, forKey: .schemaVersion)
+            try container.encode(approval, forKey: .approval)
+            try container.encode(recorded, forKey: .recorded)
+            try container.encode(alreadyApproved, forKey: .alreadyApproved)
+            try container.encode(dryRun, forKey: .dryRun)
+            try container.encode(commit, forKey: .commit)
         }
     }
 
     func run() throws {
         Console.configure(global)
-        let context = try StateContext.open(global, options: stateOptions)
-        _ = try context.environment(env)
-        let modelName = stateOptions.model ?? context.project.model.name
-        let identity = Identity.current()
-        let now = Date()
-        let digest = try Digest(release)
-        let approval = Approval(
-            environment: env, model: modelName, release: digest, approver: identity.login,
-            approvedAt: rfc3339(now), reason: stateOptions.reason)
-        let workspace = context.workspace
-        let text = try approval.yaml()
-        var message = "approve(\(modelName)): \(digest.encoded.prefix(12)) for \(env)\n\n"
-        message += "Shipml-Approval: \(digest)\nShipml-Approved-By: \(identity.display)\n"
-        if let reason = stateOptions.reason {
-            message +=
-                "Shipml-Reason: \(reason.split(whereSeparator: \.isNewline).joined(separator: " "))\n"
+        let service = try PromotionService.open(
+            config: global.config, state: stateOptions.state, cache: stateOptions.cache,
+            log: Console.log)
+        var request = PromotionService.ApproveRequest(environment: env, release: release)
+        request.model = stateOptions.model
+        request.reason = stateOptions.reason
+        request.dryRun = dryRun
+        let outcome = try service.approve(request)
+        let approval = outcome.approval
+        if global.json {
+            Console.data(
+                JSONOutput.encode(
+                    Output(
+                        approval: approval, recorded: outcome.commit != nil,
+                        alreadyApproved: outcome.alreadyApproved, dryRun: dryRun,
+                        commit: outcome.commit)))
+            return
         }
-        let outcome = try stateWrite {
-            try StateTransaction.run(
-                workspace, author: Signature(name: identity.name, email: identity.email, time: now)
-            ) { tip -> StateTransaction.Step<Bool> in
-                if let tip, try workspace.state.readFile(approval.path, at: tip) != nil {
-                    return .finish(false)
-                }
-                return .commit(
-                    files: [approval.path: Data(text.utf8)], removing: [], message: message,
-                    result: true)
-            }
-        }
-        if let commit = outcome.commit {
-            Console.output(
-                "\(identity.login) approved \(modelName) \(digest.encoded.prefix(12)) for \(env): \(commit.prefix(12))"
-            )
+        let what =
+            "\(approval.model) \(approval.release.encoded.prefix(12)) for \(approval.environment)"
+        if outcome.alreadyApproved {
+            Console.output("\(approval.approver) had already approved \(what)")
+        } else if let commit = outcome.commit {
+            Console.output("\(approval.approver) approved \(what): \(commit.prefix(12))")
         } else {
-            Console.output(
-                "\(identity.login) had already approved \(modelName) \(digest.encoded.prefix(12)) for \(env)"
-            )
+            Console.output("\(approval.approver) would approve \(what)")
         }
     }
 }

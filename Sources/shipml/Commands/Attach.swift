@@ -2,6 +2,7 @@ import ArgumentParser
 import Builder
 import Foundation
 import Registry
+import ShipKit
 import ShipModel
 
 /// `shipml attach`: push files as an OCI artifact that refers to a release.
@@ -59,72 +60,28 @@ struct Attach: ParsableCommand {
         }
     }
 
-    static func isMediaType(_ text: String) -> Bool {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && !$0.contains(" ") }
-    }
+    static func isMediaType(_ text: String) -> Bool { AttachService.isMediaType(text) }
 
     func run() throws {
         Console.configure(global)
-        let (target, attached) = try perform()
+        var request = AttachService.Request(
+            subject: subject, files: files, artifactType: artifactType,
+            registry: try registry.settings(global: global))
+        request.mediaType = mediaType
+        request.annotations = annotation
+        let outcome = try AttachService.run(request)
         if global.json {
             struct Report: Encodable {
                 var subject: Descriptor
                 var referrer: Descriptor
             }
-            Console.data(JSONOutput.encode(Report(subject: target, referrer: attached)))
-        } else if !global.quiet {
-            Console.output("attached \(attached.digest) (\(artifactType)) to \(target.digest)")
+            Console.data(
+                JSONOutput.encode(Report(subject: outcome.subject, referrer: outcome.referrer)))
+        } else {
+            Console.output(
+                "attached \(outcome.referrer.digest) (\(artifactType)) to \(outcome.subject.digest)"
+            )
         }
-    }
-
-    /// Attaches; returns the subject and the referrer's manifest. Prints nothing.
-    func perform() throws -> (subject: Descriptor, referrer: Descriptor) {
-        var artifactFiles: [ReferrerArtifact.File] = []
-        for path in files {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw CommandFailure.badInput("\(path): cannot read the file")
-            }
-            artifactFiles.append(
-                .init(
-                    name: (path as NSString).lastPathComponent, mediaType: MediaType(mediaType),
-                    data: data))
-        }
-        var annotations: [String: String] = [:]
-        for pair in annotation {
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            annotations[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
-        }
-        if annotations[AnnotationKey.created] == nil,
-            let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"],
-            let seconds = Double(epoch)
-        {
-            annotations[AnnotationKey.created] = Timestamp.rfc3339(
-                Date(timeIntervalSince1970: seconds))
-        }
-        let artifact = ReferrerArtifact(
-            artifactType: MediaType(artifactType), files: artifactFiles, annotations: annotations)
-        let attached: Descriptor
-        let target: Descriptor
-        switch try parseReference(subject) {
-        case .layout(let path, let tag):
-            do {
-                let layout = try ImageLayout.open(path, create: false)
-                target = try layout.resolve(tag)
-                attached = try layout.attach(artifact, to: target)
-            } catch let error as LayoutError {
-                throw CommandFailure.badInput(error.description)
-            }
-        case .registry(let reference):
-            let repository = try remoteRepository(reference, registry: registry, global: global)
-            do {
-                target = try resolveSubject(reference, in: repository)
-                attached = try ReferrersClient(repository: repository).attach(artifact, to: target)
-            } catch let error as RegistryError {
-                throw registryFailure(error)
-            }
-        }
-        return (target, attached)
     }
 }
 
@@ -190,9 +147,7 @@ struct Referrers: ParsableCommand {
 func remoteRepository(
     _ reference: RegistryReference, registry: RegistryOptions, global: GlobalOptions
 ) throws -> RemoteRepository {
-    let session = registry.session(
-        for: reference.host, global: global, credentials: try registry.credentials())
-    return RemoteRepository(session: session, name: reference.repository)
+    try registry.settings(global: global).repository(reference)
 }
 
 /// The descriptor of the manifest a reference names.

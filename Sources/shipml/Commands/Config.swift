@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShipFiles
+import ShipKit
 import ShipModel
 
 /// `shipml config`: work with the project file.

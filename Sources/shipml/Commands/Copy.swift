@@ -2,6 +2,7 @@ import ArgumentParser
 import Builder
 import Foundation
 import Registry
+import ShipKit
 import ShipModel
 
 /// `shipml copy`: copy an image between registries, repositories or layouts.
@@ -66,14 +67,13 @@ struct Copy: ParsableCommand {
     private func copyBetweenRegistries(
         _ origin: RegistryReference, _ target: RegistryReference
     ) throws -> TransferReport {
-        let credentials = try registry.credentials()
-        let sourceSession = registry.session(
-            for: origin.host, global: global, credentials: credentials)
+        let settings = try registry.settings(global: global)
+        let credentials = try settings.credentials()
+        let sourceSession = settings.session(for: origin.host, credentials: credentials)
         let sameRegistry = origin.host == target.host
         let targetSession =
             sameRegistry
-            ? sourceSession
-            : registry.session(for: target.host, global: global, credentials: credentials)
+            ? sourceSession : settings.session(for: target.host, credentials: credentials)
         let from = RemoteRepository(session: sourceSession, name: origin.repository)
         let to = RemoteRepository(session: targetSession, name: target.repository)
         let staging = NSTemporaryDirectory() + "shipml-copy-\(UUID().uuidString)"

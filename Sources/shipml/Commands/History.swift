@@ -3,74 +3,21 @@ import Builder
 import Foundation
 import Promoter
 import ShipFiles
+import ShipKit
 import ShipModel
 import Validator
 
 /// Opens the state repository the project names (or `override`), read-only, and the project
 /// when there is a project file. A URL is fetched into the cache under `.shipml/cache` first.
-func openStateAndProject(_ global: GlobalSettings, repository override: String?) throws -> (
-    state: ReleaseState, project: LoadedProject?
-) {
-    var location = override ?? StateSpec.defaultRepository
-    var branch = StateSpec.defaultBranch
-    var base = "."
-    var project: LoadedProject?
-    if LocalFileSystem().isFile(global.config) {
-        do {
-            let loaded = try ProjectLoader.load(global.config, fileSystem: LocalFileSystem())
-            if override == nil { location = loaded.project.state.repository }
-            branch = loaded.project.state.branch
-            base = loaded.directory
-            project = loaded
-        } catch let error as ProjectFileError {
-            Console.report(error.diagnostics)
-            throw CommandFailure.silent(.badInput)
-        }
-    }
-    if location.hasPrefix("file://") { location = String(location.dropFirst("file://".count)) }
-    if location.contains("://") || GitRepository.isSCPLike(location) {
-        do {
-            let workspace = try StateWorkspace(
-                location: location, branch: branch,
-                cacheRoot: absolutePath(joinPath(base, ".shipml/cache")),
-                credentials: StateCredentials.fromEnvironment(), create: false)
-            StateCredentials.warnIfCertificatesAreNotChecked(workspace, location)
-            try workspace.refresh()
-            return (ReleaseState(workspace.state), project)
-        } catch let error as StateError {
-            throw CommandFailure.badInput(error.description)
-        } catch {
-            throw CommandFailure.environment(
-                "cannot fetch the state repository \(RedactedLocation(location)): \(error)")
-        }
-    }
-    let path = location.hasPrefix("/") ? location : joinPath(base, location)
-    guard LocalFileSystem().isDirectory(path) else {
-        throw CommandFailure.badInput(
-            "state repository \(path) does not exist; shipml promote creates it")
-    }
-    do {
-        return (
-            ReleaseState(
-                GitStateRepository(
-                    try GitRepository(openingAt: path), branch: "refs/heads/\(branch)")),
-            project
-        )
-    } catch let error as GitError {
-        throw CommandFailure.badInput("state repository \(path): \(error)")
-    }
-}
-
-/// A location shown without anything that looks like credentials.
-struct RedactedLocation: CustomStringConvertible {
-    let text: String
-    init(_ text: String) { self.text = text }
-    var description: String {
-        guard let scheme = text.range(of: "://"), let at = text.range(of: "@"),
-            at.lowerBound > scheme.upperBound
-        else { return text }
-        return String(text[..<scheme.upperBound]) + "***@" + String(text[at.upperBound...])
-    }
+func openStateAndProject(
+    _ global: GlobalSettings, repository override: String?, cache: String? = nil
+) throws -> (state: ReleaseState, project: LoadedProject?) {
+    let project = try ProjectAccess.loadIfPresent(global.config)
+    let location = try StateLocation.choose(flag: override, project: project)
+    return (
+        try StateAccess.releaseState(location, project: project, cache: cache, log: Console.log),
+        project
+    )
 }
 
 /// `shipml history`: the promotions recorded in the state repository.
@@ -250,7 +197,7 @@ struct StatusRequest: Equatable {
         do {
             let (releaseState, loaded) = try openStateAndProject(global, repository: state)
             let tip = try releaseState.repository.tip()
-            let actor = Identity.current().login
+            let actor = CIEnvironment().identity.login
             // In the project's order of environments (dev, staging, prod), then by name.
             let order = loaded?.project.environments.map(\.name) ?? []
             let all = try releaseState.releases(at: tip)
@@ -279,7 +226,7 @@ struct StatusRequest: Equatable {
                         record, in: loaded.project, repository: releaseState.repository,
                         tip: tip, actor: actor, now: now,
                         requiredPolicy: { policies[$0.name] ?? nil }, known: known,
-                        renderer: ProjectManifestRenderer(loaded: loaded))
+                        renderer: EnvironmentRenderer(loaded: loaded))
                 }
                 entries.append(entry)
             }

@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Foundation
 import ShipFiles
+import ShipKit
 public import ShipModel
 
 extension ProjectTemplate.Deploy: ExpressibleByArgument {}

@@ -2,6 +2,7 @@ import ArgumentParser
 import Builder
 import Foundation
 import Registry
+import ShipKit
 import ShipModel
 
 /// `shipml inspect`: show what an image or artifact holds.

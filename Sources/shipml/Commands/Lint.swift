@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import Linter
+import Promoter
 import Renderer
 import ShipFiles
+import ShipKit
 import ShipModel
 
 /// `shipml lint`: check rendered manifests against the practices of serving models.
@@ -22,10 +24,16 @@ struct Lint: ParsableCommand {
             object, the field and the fix.
             \(rules)
 
-            --env ENV takes the environment's weights from shipml.yaml: in a production
-            environment (production: true, or a name like prod) a single replica, a missing
-            PodDisruptionBudget and images named by tag are errors. lint.severity and each
-            environment's lint map set a rule to error, warning, info or off.
+            --env ENV lints what promotion would commit to ENV when no path is named, or
+            when the path is the project's own chart or kustomization: rendered with the
+            environment's values and the release (as shipml render --env ENV), the objects
+            the requireLint gate weighs. Other paths are read as they are.
+
+            --env ENV also takes the environment's weights from shipml.yaml: in a
+            production environment (production: true, or a name like prod) a single
+            replica, a missing PodDisruptionBudget and images named by tag are errors.
+            lint.severity and each environment's lint map set a rule to error, warning,
+            info or off.
 
             Exit codes: 0 no error-level finding; 1 at least one; 2 bad input.
 
@@ -33,6 +41,7 @@ struct Lint: ParsableCommand {
               shipml lint rendered.yaml
               kubectl kustomize deploy/overlays/prod | shipml lint - --production
               shipml lint deploy/overlays/prod --env prod --json
+              shipml lint --env prod              (what promotion commits to prod)
               shipml render deploy/chart -f values-prod.yaml | shipml lint - --env prod
             """
     )
@@ -55,19 +64,44 @@ struct Lint: ParsableCommand {
             valueName: "rule=level"))
     var severityOverrides: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "With --env and no paths (or the project's own chart or kustomization): the release to render, by digest.",
+            valueName: "reference@sha256:digest"))
+    var artifact: String?
+
     func validate() throws {
-        if paths.isEmpty { throw ValidationError("name at least one file or directory") }
+        if paths.isEmpty && env == nil {
+            throw ValidationError(
+                "name at least one file or directory, or an environment with --env")
+        }
+        if artifact != nil && env == nil {
+            throw ValidationError("--artifact picks the release --env renders; give --env ENV too")
+        }
     }
 
     func run() throws {
         Console.configure(global)
         let options = try lintOptions()
         var manifests: [Manifest] = []
-        for path in paths { manifests += try read(path) }
+        let environmentPaths = try projectDeployPaths()
+        if paths.isEmpty, let env {
+            manifests += try renderEnvironment(env)
+        }
+        for path in paths {
+            if let env, environmentPaths.contains(standardized(path)) {
+                // The project's own chart or kustomization: linted as promotion renders it
+                // for the environment, with its values, not the chart's defaults.
+                manifests += try renderEnvironment(env)
+            } else {
+                manifests += try read(path)
+            }
+        }
         let findings = Linter.lint(manifests, options: options)
         report(findings, objects: manifests.count)
-        if findings.contains(where: { $0.severity == .error }) {
-            throw CommandFailure.silent(.checkFailed)
+        let errors = findings.filter { $0.severity == .error }.count
+        if errors > 0 {
+            throw CommandFailure.silent(.checkFailed, summary: "lint: \(count(errors, "error"))")
         }
     }
 
@@ -105,6 +139,42 @@ struct Lint: ParsableCommand {
                 "\(place): no lint rule \"\(rule)\"\(Suggestions.hint(for: rule, in: Linter.ruleIDs)); the rules are \(Linter.ruleIDs.joined(separator: ", "))"
             )
         }
+    }
+
+    /// The directories the project renders `--env`'s environment from, standardized: its
+    /// overlay, else the deploy's chart or kustomization.
+    func projectDeployPaths() throws -> Set<String> {
+        guard let env, !paths.isEmpty else { return [] }
+        let loaded = try loadProject(global.config)
+        guard let environment = loaded.project.environment(named: env) else { return [] }
+        switch EnvironmentRenderer(loaded: loaded).source(for: environment) {
+        case .none: return []
+        case .chart(let path), .kustomization(let path):
+            return [standardized(absolutePath(loaded.resolve(path)))]
+        }
+    }
+
+    func standardized(_ path: String) -> String {
+        var text = (absolutePath(path) as NSString).standardizingPath
+        while text.count > 1, text.hasSuffix("/") { text.removeLast() }
+        return text
+    }
+
+    /// What promotion would commit for `env`, as objects to lint.
+    func renderEnvironment(_ env: String) throws -> [Manifest] {
+        var request = EnvironmentRendering.Request(environment: env)
+        request.config = global.config
+        request.artifact = artifact
+        let result = try EnvironmentRendering.run(request, log: Console.log)
+        var manifests: [Manifest] = []
+        for file in result.files {
+            do {
+                manifests += try Manifest.parseStream(file.text, file: "\(env)/\(file.name)")
+            } catch {
+                throw CommandFailure.badInput("\(error)")
+            }
+        }
+        return manifests
     }
 
     func read(_ path: String) throws -> [Manifest] {
@@ -182,7 +252,12 @@ struct Lint: ParsableCommand {
             )
         }
         Console.output(
-            "\(objects) object\(objects == 1 ? "" : "s"): \(counts[.error] ?? 0) errors, \(counts[.warning] ?? 0) warnings, \(counts[.info] ?? 0) infos"
+            "\(count(objects, "object")): \(count(counts[.error] ?? 0, "error")), \(count(counts[.warning] ?? 0, "warning")), \(count(counts[.info] ?? 0, "info"))"
         )
     }
+}
+
+/// `1 error`, `2 errors`.
+func count(_ number: Int, _ noun: String) -> String {
+    "\(number) \(noun)\(number == 1 ? "" : "s")"
 }

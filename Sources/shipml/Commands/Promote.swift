@@ -1,9 +1,9 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import Promoter
 import ShipFiles
+public import ShipKit
 import ShipModel
-import Validator
 
 /// `shipml promote`: check an environment's gates, render its manifests, commit and push.
 struct Promote: ParsableCommand {
@@ -31,9 +31,7 @@ struct Promote: ParsableCommand {
             """
     )
 
-    enum BranchMode: String, ExpressibleByArgument, CaseIterable {
-        case direct, pr
-    }
+    typealias BranchMode = PromotionService.BranchMode
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var stateOptions: StateOptions
@@ -92,169 +90,28 @@ struct Promote: ParsableCommand {
         }
     }
 
-    /// What a promotion did, for `shipml release`.
-    struct Outcome {
-        var plan: PromotionPlan
-        var commit: String?
-        var branch: String?
-        var source: String?
-    }
-
     func run() throws {
         Console.configure(global)
-        let outcome = try perform()
+        var request = PromotionService.PromoteRequest(to: to)
+        request.from = from
+        request.model = stateOptions.model
+        request.artifact = artifact
+        request.image = image
+        request.version = version
+        request.blessing = blessing
+        request.reason = stateOptions.reason
+        request.dryRun = dryRun
+        request.automatic = auto
+        request.branchMode = branchMode
+        let service = try PromotionService.open(
+            config: global.config, state: stateOptions.state, cache: stateOptions.cache,
+            log: Console.log)
+        let outcome = try service.promote(request)
+        if outcome.alreadyProposed, let branch = outcome.branch, !global.json {
+            Console.output("branch \(branch) already proposes this promotion")
+        }
         try report(
             outcome.plan, commit: outcome.commit, branch: outcome.branch, source: outcome.source)
-    }
-
-    /// Plans, commits and pushes; prints nothing of its own.
-    func perform() throws -> Outcome {
-        let context = try StateContext.open(global, options: stateOptions)
-        let target = try context.environment(to)
-        let modelName = stateOptions.model ?? context.project.model.name
-        let source = try sourceEnvironment(target, context)
-        let identity = Identity.current()
-        let now = Date()
-        let request = PromotionRequest(
-            model: modelName, target: target, sourceEnvironment: source,
-            candidate: source == nil ? try newRelease(context, model: modelName) : nil,
-            actor: identity.login, promotedBy: identity.display, reason: stateOptions.reason,
-            now: now,
-            automatic: auto, requiredPolicy: try requiredPolicy(target, context),
-            runURL: Identity.runURL())
-        let renderer = ProjectManifestRenderer(loaded: context.loaded)
-        let author = Signature(name: identity.name, email: identity.email, time: now)
-        let workspace = context.workspace
-
-        var reviewBranch: String?
-        let outcome = try stateWrite {
-            () throws -> (result: PromotionPlan, commit: String?, attempts: Int) in
-            if branchMode == .pr {
-                // The review branch is named by the release: plan once to learn it.
-                let tip = try workspace.refresh()
-                let snapshot = try StateSnapshot.read(workspace.state, at: tip, request: request)
-                let plan = try PromotionPlanner.plan(
-                    request, snapshot: snapshot, renderer: renderer)
-                if let digest = plan.record?.artifact.digest {
-                    let name = "shipml/promote/\(to)/\(modelName)-\(digest.encoded.prefix(12))"
-                    reviewBranch = name
-                    if !dryRun, plan.allowed, plan.changed, try workspace.fetchBranch(name) != nil {
-                        Console.output("branch \(name) already proposes this promotion")
-                        return (plan, nil, 1)
-                    }
-                }
-            }
-            return try StateTransaction.run(workspace, author: author, branch: reviewBranch) {
-                tip in
-                let snapshot = try StateSnapshot.read(workspace.state, at: tip, request: request)
-                let plan = try PromotionPlanner.plan(
-                    request, snapshot: snapshot, renderer: renderer)
-                guard !dryRun, plan.allowed, plan.changed else { return .finish(plan) }
-                return .commit(
-                    files: plan.files, removing: plan.removing, message: plan.message.text,
-                    result: plan)
-            }
-        }
-        return Outcome(
-            plan: outcome.result, commit: outcome.commit, branch: reviewBranch, source: source)
-    }
-
-    /// The source environment: --from, the target's only `from`, or nil for a first stage.
-    func sourceEnvironment(_ target: EnvironmentSpec, _ context: StateContext) throws -> String? {
-        if let from {
-            _ = try context.environment(from)
-            return from
-        }
-        if artifact != nil || target.from.isEmpty { return nil }
-        guard target.from.count == 1 else {
-            throw CommandFailure.badInput(
-                "\(target.name) takes releases from \(target.from.joined(separator: ", ")): say which with --from"
-            )
-        }
-        return target.from[0]
-    }
-
-    /// The release entering a first stage, from --artifact, --image, --version and --blessing.
-    func newRelease(_ context: StateContext, model: String) throws -> ReleaseRecord {
-        guard let artifact else {
-            throw CommandFailure.badInput(
-                "\(to) is a first stage: give the new release with --artifact REFERENCE@sha256:DIGEST"
-            )
-        }
-        var record = ReleaseRecord(
-            model: .init(name: model, version: version ?? context.project.model.version),
-            environment: to, artifact: try reference(artifact, flag: "--artifact"),
-            promotedAt: "", promotedBy: "")
-        record.image = try image.map { try reference($0, flag: "--image") }
-        if let blessing { record.validation = try readBlessing(blessing) }
-        let environment = ProcessInfo.processInfo.environment
-        let commit =
-            environment["GITHUB_SHA"] ?? environment["CI_COMMIT_SHA"] ?? environment["GIT_COMMIT"]
-        let repository =
-            environment["GITHUB_REPOSITORY"] ?? environment["CI_PROJECT_URL"]
-            ?? environment["GIT_URL"]
-        if commit != nil || repository != nil {
-            record.source = .init(repository: repository, commit: commit)
-        }
-        return record
-    }
-
-    func reference(_ text: String, flag: String) throws -> ReleaseRecord.ArtifactRef {
-        guard let at = text.lastIndex(of: "@") else {
-            throw CommandFailure.badInput("\(flag): expected REFERENCE@sha256:HEX, got \(text)")
-        }
-        do {
-            return .init(
-                reference: text, digest: try Digest(String(text[text.index(after: at)...])))
-        } catch {
-            throw CommandFailure.badInput("\(flag): \(error)")
-        }
-    }
-
-    /// The blessing's digest (of its bytes), result, policy and a summary.
-    func readBlessing(_ path: String) throws -> ReleaseRecord.Validation {
-        struct Statement: Decodable {
-            struct Predicate: Decodable {
-                struct Resource: Decodable {
-                    var name: String?
-                    var digest: [String: String]
-                }
-                var result: String
-                var configuration: [Resource]?
-                var passedTests: [String]?
-                var warnedTests: [String]?
-                var failedTests: [String]?
-            }
-            var predicate: Predicate
-        }
-        let data: Data
-        do {
-            data = try LocalFileSystem().readFile(at: path)
-        } catch {
-            throw CommandFailure.badInput("--blessing \(path): \(error)")
-        }
-        let statement: Statement
-        do {
-            statement = try JSONDecoder().decode(Statement.self, from: data)
-        } catch {
-            throw CommandFailure.badInput(
-                "--blessing \(path): not an in-toto test-result statement (\(error))")
-        }
-        let predicate = statement.predicate
-        let policy = predicate.configuration?.first { $0.name == "policy" }?.digest["sha256"]
-            .flatMap { try? Digest("sha256:\($0)") }
-        let summary =
-            "\(predicate.passedTests?.count ?? 0) passed, \(predicate.warnedTests?.count ?? 0) warned, \(predicate.failedTests?.count ?? 0) failed"
-        return .init(
-            blessing: Digest.sha256(of: data), result: predicate.result, policy: policy,
-            summary: summary)
-    }
-
-    /// The digest of the policy file `requireValidation.policy` names, when it names one.
-    func requiredPolicy(_ target: EnvironmentSpec, _ context: StateContext) throws -> Digest? {
-        guard let policy = target.gates.requireValidation?.policy else { return nil }
-        return (try? LocalFileSystem().readFile(at: context.loaded.resolve(policy)))
-            .map { Digest.sha256(of: $0) }
     }
 
     func report(
@@ -317,6 +174,8 @@ struct PlanDocument: Encodable {
     var diff: String
     var commit: String?
     var branch: String?
+    /// Whether this run committed the promotion (to the state branch, or the review branch).
+    var promoted: Bool
 
     init(plan: PromotionPlan, from: String?, commit: String?, branch: String?) {
         model = plan.model
@@ -330,23 +189,30 @@ struct PlanDocument: Encodable {
         diff = plan.manifestDiff
         self.commit = commit
         self.branch = branch
+        promoted = commit != nil
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case model, environment, from, allowed, changed, verdicts, release, current, diff,
+            commit, branch, promoted
+    }
+
+    /// Every key, null when there is no value.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(model, forKey: .model)
+        try container.encode(environment, forKey: .environment)
+        try container.encode(from, forKey: .from)
+        try container.encode(allowed, forKey: .allowed)
+        try container.encode(changed, forKey: .changed)
+        try container.encode(verdicts, forKey: .verdicts)
+        try container.encode(release, forKey: .release)
+        try container.encode(current, forKey: .current)
+        try container.encode(diff, forKey: .diff)
+        try container.encode(commit, forKey: .commit)
+        try container.encode(branch, forKey: .branch)
+        try container.encode(promoted, forKey: .promoted)
     }
 }
 
-/// Runs a state write, turning its errors into shipml's exit codes: 2 for a bad state file,
-/// 3 for git and the network, 3 when other writers kept winning.
-func stateWrite<Result>(_ body: () throws -> Result) throws -> Result {
-    do {
-        return try body()
-    } catch let failure as CommandFailure {
-        throw failure
-    } catch let error as StateError {
-        throw CommandFailure.badInput(error.description)
-    } catch let error as StateTransaction.Contention {
-        throw CommandFailure.environment(error.description)
-    } catch let error as GitError {
-        throw CommandFailure.environment("state repository: \(error)")
-    } catch {
-        throw CommandFailure.environment("\(error)")
-    }
-}
+extension PromotionService.BranchMode: ExpressibleByArgument {}

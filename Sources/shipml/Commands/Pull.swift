@@ -2,6 +2,7 @@ import ArgumentParser
 import Builder
 import Foundation
 import Registry
+import ShipKit
 import ShipModel
 
 /// `shipml pull`: copy an image from a registry into an OCI layout.
@@ -63,8 +64,7 @@ func pullImage(
     } catch let error as LayoutError {
         throw CommandFailure.badInput(error.description)
     }
-    let session = registry.session(
-        for: origin.host, global: global, credentials: try registry.credentials())
+    let session = try registry.session(for: origin.host, global: global)
     let display = TransferProgress(verb: "pulling", requested: progress, global: global)
     defer { display.finish() }
     let puller = Puller(

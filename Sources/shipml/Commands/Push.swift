@@ -2,6 +2,7 @@ import ArgumentParser
 import Builder
 import Foundation
 import Registry
+import ShipKit
 import ShipModel
 
 /// `shipml push`: copy an image from an OCI layout to a registry.
@@ -100,8 +101,7 @@ func pushImage(
         guard (try? ImageReference(parsing: "\(target.host)/\(target.repository):\(tag)")) != nil
         else { throw CommandFailure.badInput("\"\(tag)\" is not a valid tag") }
     }
-    let session = registry.session(
-        for: target.host, global: global, credentials: try registry.credentials())
+    let session = try registry.session(for: target.host, global: global)
     let display = TransferProgress(verb: "pushing", requested: progress, global: global)
     defer { display.finish() }
     let pusher = Pusher(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Promoter
+import ShipKit
 import ShipModel
 
 /// `shipml rollback`: put an earlier release back, as a new commit.
@@ -22,6 +23,7 @@ struct Rollback: ParsableCommand {
               shipml rollback --env prod --reason "latency regression"
               shipml rollback --env prod --to sha256:4f2a…
               shipml rollback --env prod --to 1c9e2d7
+              shipml rollback --env prod --dry-run --json
             """
     )
 
@@ -37,94 +39,82 @@ struct Rollback: ParsableCommand {
             valueName: "release|commit"))
     var to: String?
 
-    func run() throws {
-        Console.configure(global)
-        let context = try StateContext.open(global, options: stateOptions)
-        let target = try context.environment(env)
-        let modelName = stateOptions.model ?? context.project.model.name
-        let identity = Identity.current()
-        let now = Date()
-        let workspace = context.workspace
-        let renderer = ProjectManifestRenderer(loaded: context.loaded)
-        let outcome = try stateWrite {
-            try StateTransaction.run(
-                workspace, author: Signature(name: identity.name, email: identity.email, time: now)
-            ) { tip -> StateTransaction.Step<PromotionPlan> in
-                let (restored, commit) = try findRelease(
-                    workspace.state, tip: tip, model: modelName)
-                let request = PromotionRequest(
-                    model: modelName, target: target, candidate: restored, actor: identity.login,
-                    promotedBy: identity.display,
-                    reason: "rollback" + (stateOptions.reason.map { ": \($0)" } ?? ""), now: now,
-                    runURL: Identity.runURL(), rollbackOf: commit)
-                let snapshot = try StateSnapshot.read(workspace.state, at: tip, request: request)
-                let plan = try PromotionPlanner.plan(
-                    request, snapshot: snapshot, renderer: renderer)
-                guard plan.changed else { return .finish(plan) }
-                return .commit(
-                    files: plan.files, removing: plan.removing, message: plan.message.text,
-                    result: plan)
-            }
+    @Flag(help: "Say what would be restored and show the manifest diff; write nothing.")
+    var dryRun = false
+
+    /// `--json`: what was restored (every key present, null when not known).
+    struct Output: Encodable {
+        var schemaVersion = 1
+        var environment: String
+        var model: String
+        var current: ReleaseRecord?
+        var restored: ReleaseRecord
+        var restoredFrom: String
+        var changed: Bool
+        var dryRun: Bool
+        var commit: String?
+        var diff: String
+
+        enum CodingKeys: String, CodingKey {
+            case schemaVersion, environment, model, current, restored, restoredFrom, changed,
+                dryRun, commit, diff
         }
-        let version = outcome.result.record?.model.version ?? "?"
-        if let commit = outcome.commit {
-            Console.output("rolled \(env) back to \(modelName) \(version): \(commit.prefix(12))")
-        } else {
-            Console.output("\(env) already runs \(modelName) \(version): no commit")
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(schemaVersion, forKey: .schemaVersion)
+            try container.encode(environment, forKey: .environment)
+            try container.encode(model, forKey: .model)
+            try container.encode(current, forKey: .current)
+            try container.encode(restored, forKey: .restored)
+            try container.encode(restoredFrom, forKey: .restoredFrom)
+            try container.encode(changed, forKey: .changed)
+            try container.encode(dryRun, forKey: .dryRun)
+            try container.encode(commit, forKey: .commit)
+            try container.encode(diff, forKey: .diff)
         }
     }
 
-    /// The release to restore and the commit that promoted it.
-    func findRelease(_ repository: GitStateRepository, tip: String?, model: String) throws
-        -> (ReleaseRecord, String)
-    {
-        let path = StatePaths.release(environment: env, model: model)
-        guard let tip, let data = try repository.readFile(path, at: tip) else {
-            throw CommandFailure.badInput(
-                "\(env) runs no release of \(model): nothing to roll back")
+    func run() throws {
+        Console.configure(global)
+        let service = try PromotionService.open(
+            config: global.config, state: stateOptions.state, cache: stateOptions.cache,
+            log: Console.log)
+        var request = PromotionService.RollbackRequest(environment: env)
+        request.to = to
+        request.model = stateOptions.model
+        request.reason = stateOptions.reason
+        request.dryRun = dryRun
+        let outcome = try service.rollback(request)
+        let modelName = outcome.restored.model.name
+        let version = outcome.restored.model.version
+        if global.json {
+            Console.data(
+                JSONOutput.encode(
+                    Output(
+                        environment: env, model: modelName, current: outcome.current,
+                        restored: outcome.restored, restoredFrom: outcome.restoredFrom,
+                        changed: outcome.plan.changed, dryRun: dryRun, commit: outcome.commit,
+                        diff: outcome.plan.manifestDiff)))
+            return
         }
-        let current = try ReleaseRecord.parse(String(decoding: data, as: UTF8.self), file: path)
-        let wanted: String
-        if let to {
-            wanted = to
-        } else if let previous = current.previous {
-            wanted = previous.digest.description
+        let current = outcome.current.map {
+            "\($0.model.version) (\($0.artifact.digest.encoded.prefix(12)))"
+        }
+        let restoring =
+            "\(modelName) \(version) (\(outcome.restored.artifact.digest.encoded.prefix(12)), promoted in \(outcome.restoredFrom.prefix(12)))"
+        if dryRun {
+            let diff = outcome.plan.manifestDiff
+            Console.output(diff.isEmpty ? "manifests: no change" : String(diff.dropLast()))
+            Console.output(
+                outcome.plan.changed
+                    ? "would roll \(env) back from \(current ?? "nothing") to \(restoring)"
+                    : "\(env) already runs \(modelName) \(version): nothing to do")
+        } else if let commit = outcome.commit {
+            Console.output(
+                "rolled \(env) back to \(modelName) \(version): \(commit.prefix(12))")
         } else {
-            throw CommandFailure.badInput(
-                "\(path) records no previous release; name one with --to RELEASE|COMMIT")
+            Console.output("\(env) already runs \(modelName) \(version): no commit")
         }
-        let byDigest = wanted.hasPrefix("sha256:")
-        if !byDigest {
-            guard wanted.count >= 7, wanted.allSatisfy(\.isHexDigit) else {
-                throw CommandFailure.badInput(
-                    "--to: expected a release (sha256:HEX) or a state commit (7 or more hex digits), got \(wanted)"
-                )
-            }
-        }
-        var found: (ReleaseRecord, String)?
-        try repository.walk(from: tip) { commit in
-            if byDigest {
-                guard let message = PromotionMessage.parse(commit.message),
-                    message.environment == env, message.model == model,
-                    message.trailer("Shipml-Release") == wanted
-                else { return true }
-            } else if !commit.id.hasPrefix(wanted.lowercased()) {
-                return true
-            }
-            if let data = try repository.readFile(path, at: commit.id) {
-                found = (
-                    try ReleaseRecord.parse(String(decoding: data, as: UTF8.self), file: path),
-                    commit.id
-                )
-            }
-            return false
-        }
-        guard let found else {
-            throw CommandFailure.badInput(
-                byDigest
-                    ? "no promotion of \(model) \(wanted) to \(env) in the state history"
-                    : "no state commit \(wanted) with \(path)")
-        }
-        return found
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Registry
+import ShipKit
 import ShipModel
 
 /// `shipml tags`: list a repository's tags.
@@ -27,8 +28,7 @@ struct Tags: ParsableCommand {
         guard case .registry(let reference) = try parseReference(repository) else {
             throw CommandFailure.badInput("tags lists a registry repository: HOST/REPO")
         }
-        let session = registry.session(
-            for: reference.host, global: global, credentials: try registry.credentials())
+        let session = try registry.session(for: reference.host, global: global)
         let tags: [String]
         do {
             tags = try RemoteRepository(session: session, name: reference.repository).tags()

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import ShipFiles
+import ShipKit
 import ShipModel
 import Validator
 
@@ -77,7 +77,17 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         Console.configure(global)
-        let (report, blessingDigest) = try perform()
+        var request = ValidationService.Request()
+        request.metrics = metrics
+        request.policy = policy
+        request.baseline = baseline
+        request.model = model
+        request.junit = junit
+        request.sarif = sarif
+        request.markdown = markdown
+        request.blessing = blessing
+        let outcome = try ValidationService.run(request, config: global.config, log: Console.log)
+        let report = outcome.report
         if global.json {
             do {
                 Console.data(String(decoding: try report.json(), as: UTF8.self))
@@ -87,135 +97,11 @@ struct Validate: ParsableCommand {
         } else {
             Console.output(report.table())
             if let path = blessing {
-                Console.output("blessing \(blessingDigest) written to \(path)")
+                Console.output("blessing \(outcome.blessing) written to \(path)")
             }
         }
-        if !report.evaluation.blessed { throw CommandFailure.silent(.checkFailed) }
-    }
-
-    /// Validates and writes the report files; prints nothing. The caller decides what an
-    /// unblessed model means.
-    func perform() throws -> (report: ValidationReport, blessing: Digest) {
-        let fileSystem = LocalFileSystem()
-        let request = try makeRequest(fileSystem)
-        let outcome: ValidationOutcome
-        do {
-            outcome = try Validation.run(
-                request, fileSystem: fileSystem, artifactChecker: ArtifactCheckers.installed)
-        } catch let error as ProjectFileError {
-            Console.report(error.diagnostics)
-            throw CommandFailure.silent(.badInput)
-        } catch let error as ValidatorError {
-            throw CommandFailure.badInput(error.description)
-        }
-        var report = outcome.report
-        report.blessing?.path = blessing
-        try write(report: report, blessing: outcome.blessing, fileSystem)
-        return (report, outcome.blessing.digest)
-    }
-
-    /// The request from the flags, with what they leave out taken from shipml.yaml.
-    private func makeRequest(_ fileSystem: LocalFileSystem) throws -> ValidationRequest {
-        var project: LoadedProject?
-        if metrics == nil || policy == nil {
-            project = try loadProject(global.config)
-        }
-        let evaluation = project?.project.evaluation
-        if project != nil, evaluation == nil {
-            throw CommandFailure.badInput(
-                "\(global.config) has no \"evaluation\" section; add one or pass --metrics and --policy"
-            )
-        }
-        guard
-            let metricsPath = metrics
-                ?? evaluation.map({ project?.resolve($0.metrics) ?? $0.metrics })
-        else {
-            throw CommandFailure.badInput("no metrics file: pass --metrics FILE")
-        }
-        let policySource: PolicySource
-        if let policy {
-            policySource = .file(policy)
-        } else if let file = evaluation?.policyFile {
-            policySource = .file(project?.resolve(file) ?? file)
-        } else if let inline = evaluation?.policy, let project {
-            policySource = .inline(inline, projectFile: project.file)
-        } else {
-            throw CommandFailure.badInput("no policy: pass --policy FILE")
-        }
-        let baselineSource: BaselineSource
-        if let baseline {
-            baselineSource = .file(baseline)
-        } else {
-            switch evaluation?.baseline {
-            case .file(let file)?: baselineSource = .file(project?.resolve(file) ?? file)
-            case .environment(let name)?: baselineSource = .environment(name)
-            case nil: baselineSource = .none
-            }
-        }
-        let policyName: String
-        switch policySource {
-        case .file(let path): policyName = path
-        case .inline(let inline, let file):
-            policyName = "\(inline.thresholds.count) thresholds in \(file)"
-        }
-        let baselineName: String
-        switch baselineSource {
-        case .none: baselineName = "none"
-        case .file(let path): baselineName = path
-        case .environment(let name): baselineName = "the release in \(name)"
-        }
-        // The project's model directory is scanned too when it is there (a job that validates
-        // before the model exists says so in --verbose).
-        var modelDirectory = model
-        if modelDirectory == nil, let project {
-            let path = project.resolve(project.project.model.path)
-            if fileSystem.isDirectory(path) {
-                modelDirectory = path
-            } else {
-                Console.info("model \(path) is not there: its files are not scanned")
-            }
-        }
-        Console.info(
-            "metrics \(metricsPath), policy \(policyName), baseline \(baselineName)"
-                + (modelDirectory.map { ", model \($0)" } ?? ""))
-        return ValidationRequest(
-            metrics: metricsPath, policy: policySource, baseline: baselineSource,
-            model: modelDirectory)
-    }
-
-    private func write(
-        report: ValidationReport, blessing made: Blessing, _ fileSystem: LocalFileSystem
-    )
-        throws
-    {
-        var files: [(String, Data)] = []
-        if let junit { files.append((junit, report.junit())) }
-        if let markdown { files.append((markdown, Data(report.markdown().utf8))) }
-        if let sarif {
-            do {
-                files.append((sarif, try report.sarif(toolVersion: ShipMLVersion.current)))
-            } catch {
-                throw CommandFailure.environment("cannot encode the SARIF report: \(error)")
-            }
-        }
-        if let blessing { files.append((blessing, made.bytes)) }
-        for (path, data) in files {
-            do {
-                let parent = (path as NSString).deletingLastPathComponent
-                if !parent.isEmpty, !fileSystem.isDirectory(parent) {
-                    try fileSystem.createDirectory(at: parent)
-                }
-                try fileSystem.writeFile(at: path, contents: data)
-                Console.info("wrote \(path)")
-            } catch {
-                throw CommandFailure.environment("cannot write \(path): \(error)")
-            }
+        if !report.evaluation.blessed {
+            throw CommandFailure.silent(.checkFailed, summary: "not blessed: \(report.headline)")
         }
     }
-}
-
-/// The artifact checks `--model` runs: the manifest and model digest, weight headers, pickle
-/// opcodes, ONNX external data (``ModelArtifactScan``).
-enum ArtifactCheckers {
-    static let installed: (any ArtifactChecking)? = ModelArtifactScan()
 }

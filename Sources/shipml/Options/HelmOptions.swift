@@ -39,8 +39,8 @@ struct HelmOptions: ParsableArguments {
 
     @Option(
         name: [.customShort("n"), .long],
-        help: ArgumentHelp("The release namespace.", valueName: "namespace"))
-    var namespace = "default"
+        help: ArgumentHelp("The release namespace (default default).", valueName: "namespace"))
+    var namespace: String?
 
     @Option(
         name: [.customShort("s"), .long],
@@ -73,6 +73,30 @@ struct HelmOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Print the rendered manifest even when it is not valid YAML.")
     var debug = false
+}
+
+extension HelmOptions {
+    /// The flags given, as the user spelled them: what a kustomization or `--env` refuses.
+    var given: [String] {
+        var flags: [String] = []
+        if !values.isEmpty { flags.append("--values") }
+        if !set.isEmpty { flags.append("--set") }
+        if !setString.isEmpty { flags.append("--set-string") }
+        if !setFile.isEmpty { flags.append("--set-file") }
+        if !setJson.isEmpty { flags.append("--set-json") }
+        if !setLiteral.isEmpty { flags.append("--set-literal") }
+        if name != nil { flags.append("--name") }
+        if nameTemplate != nil { flags.append("--name-template") }
+        if namespace != nil { flags.append("--namespace") }
+        if !showOnly.isEmpty { flags.append("--show-only") }
+        if skipTests { flags.append("--skip-tests") }
+        if skipSchemaValidation { flags.append("--skip-schema-validation") }
+        if includeCrds { flags.append("--include-crds") }
+        if kubeVersion != nil { flags.append("--kube-version") }
+        if !apiVersions.isEmpty { flags.append("--api-versions") }
+        if debug { flags.append("--debug") }
+        return flags
+    }
 }
 
 /// The defaults `--help` names.

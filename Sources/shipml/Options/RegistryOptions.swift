@@ -2,6 +2,7 @@ import ArgumentParser
 import Builder
 import Foundation
 import Registry
+import ShipKit
 import ShipModel
 
 /// How commands that talk to a registry connect and log in.
@@ -47,68 +48,50 @@ struct RegistryOptions: ParsableArguments {
         }
     }
 
+    /// The flags as ShipKit's settings; the password is read from standard input once.
+    func settings(global: GlobalOptions) throws -> RegistrySettings {
+        var settings = RegistrySettings()
+        settings.username = username
+        if username != nil, passwordStdin {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            var password = String(decoding: data, as: UTF8.self)
+            while password.hasSuffix("\n") || password.hasSuffix("\r") {
+                password.removeLast()
+            }
+            settings.password = password
+        }
+        settings.plainHTTP = plainHTTP
+        settings.insecure = insecure
+        settings.caFile = caFile
+        settings.jobs = jobs
+        settings.retries = retries
+        settings.chunkSize = chunkSize
+        if global.verbose {
+            settings.log = { line in Console.info(line) }
+        }
+        return settings
+    }
+
     /// The credential chain: the flags, then `SHIPML_REGISTRY_USERNAME`/`_PASSWORD`, then
     /// docker's config and credential helpers.
-    func credentials() throws -> any CredentialSource {
-        var sources: [any CredentialSource] = []
-        if let username {
-            var password = ""
-            if passwordStdin {
-                let data = FileHandle.standardInput.readDataToEndOfFile()
-                password = String(decoding: data, as: UTF8.self)
-                while password.hasSuffix("\n") || password.hasSuffix("\r") {
-                    password.removeLast()
-                }
-            }
-            guard !password.isEmpty else {
-                throw CommandFailure.badInput(
-                    "--username \(username) needs a password: pipe it to --password-stdin")
-            }
-            sources.append(StaticCredentials(.basic(username: username, password: password)))
-        }
-        let environment = ProcessInfo.processInfo.environment
-        if let user = environment["SHIPML_REGISTRY_USERNAME"], !user.isEmpty,
-            let password = environment["SHIPML_REGISTRY_PASSWORD"]
-        {
-            sources.append(StaticCredentials(.basic(username: user, password: password)))
-        }
-        sources.append(DockerConfigCredentials.standard())
-        return CredentialChain(sources)
+    func credentials(global: GlobalOptions) throws -> any CredentialSource {
+        try settings(global: global).credentials()
     }
 
     /// Where blobs were seen in registries, beside the layer cache, so pushes can mount them.
     func locations() -> BlobLocations? {
-        LayerCache.defaultDirectory(environment: ProcessInfo.processInfo.environment).map {
-            BlobLocations(directory: $0)
-        }
+        RegistrySettings().locations()
     }
 
-    /// A session with the registry of `reference`.
-    func session(for host: String, global: GlobalOptions, credentials: any CredentialSource)
-        -> RegistrySession
-    {
-        var options = HTTPClient.Options(
-            version: ShipMLVersion.current, insecure: insecure, caFile: caFile)
-        options.followRedirects = true
-        var log: (@Sendable (String) -> Void)?
-        if global.verbose {
-            log = { line in Console.info(line) }
-        }
-        var quirks = RegistryQuirks.forHost(host)
-        if let chunkSize {
-            quirks.chunkSize = Int64(chunkSize) << 20
-            quirks.monolithicLimit = Int64(chunkSize) << 20
-        }
-        return RegistrySession(
-            endpoint: RegistryEndpoint(host: host, plainHTTP: plainHTTP),
-            credentials: credentials, options: options, retry: RetryPolicy(attempts: retries),
-            quirks: quirks, log: log)
+    /// A session with the registry at `host`.
+    func session(for host: String, global: GlobalOptions) throws -> RegistrySession {
+        let settings = try settings(global: global)
+        return settings.session(for: host, credentials: try settings.credentials())
     }
 }
 
 /// Turns a registry failure into shipml's exit codes: 2 when what was named does not exist or
 /// was refused as invalid, 3 when the network, the registry or the credentials failed.
 func registryFailure(_ error: RegistryError) -> CommandFailure {
-    error.isEnvironmental
-        ? .environment(error.description) : .badInput(error.description)
+    ShipKitError.wrapping(error)
 }

@@ -1,5 +1,6 @@
 import Foundation
 @preconcurrency import Rainbow
+import ShipKit
 import ShipModel
 
 /// Where shipml writes: results to standard output, diagnostics to standard error, colour only
@@ -38,6 +39,10 @@ enum Console {
     private static func writeLine(_ text: String) {
         _ = puts(text)
     }
+
+    /// ShipKit's warnings and `--verbose` lines, printed here.
+    static let log = ShipKitLog(
+        warning: { Console.warning($0) }, info: { Console.info($0) })
 
     static func error(_ text: String) {
         writeError("\("error:".red.bold) \(text)")

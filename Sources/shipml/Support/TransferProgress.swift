@@ -1,10 +1,11 @@
 import Foundation
 import Registry
+import ShipKit
 import ShipModel
 
 /// Shows a transfer's progress on one line and, with `--verbose`, a line per blob.
 /// `@unchecked Sendable`: the counters and the line are touched only under `lock`.
-final class TransferProgress: @unchecked Sendable {
+final class TransferProgress: TransferObserver, @unchecked Sendable {
     private let lock = NSLock()
     private let line: ProgressLine
     private let verb: String

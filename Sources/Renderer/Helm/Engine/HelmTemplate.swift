@@ -117,6 +117,11 @@ public struct HelmDocument: Sendable, Equatable {
     /// The template it came from (`chart/templates/x.yaml`).
     public var source: String
     public var content: String
+
+    public init(source: String, content: String) {
+        self.source = source
+        self.content = content
+    }
 }
 
 /// What `helm template` printed: standard output, and the error it ended with, if any.

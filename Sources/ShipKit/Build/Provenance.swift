@@ -1,22 +1,24 @@
-import Foundation
+public import Foundation
 import Promoter
 
 /// Where a build comes from, for annotations: never the clock, so the same inputs give the same
 /// digests on any machine at any time.
-struct Provenance {
+public struct Provenance {
     /// `SOURCE_DATE_EPOCH`, else the time of the commit the model directory is checked out at,
     /// else the Unix epoch.
-    var created: Date
+    public var created: Date
     /// The mtime written into every tar entry: `SOURCE_DATE_EPOCH`, or 0.
-    var entryTime: Date
-    var revision: String?
-    var source: String?
+    public var entryTime: Date
+    public var revision: String?
+    public var source: String?
 
-    static func detect(modelDirectory: String, environment: [String: String]) throws -> Provenance {
+    public static func detect(modelDirectory: String, environment: [String: String]) throws
+        -> Provenance
+    {
         var epoch: Date?
         if let text = environment["SOURCE_DATE_EPOCH"], !text.isEmpty {
             guard let seconds = Int64(text), seconds >= 0 else {
-                throw CommandFailure.badInput(
+                throw ShipKitError.badInput(
                     "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, got \"\(text)\""
                 )
             }
