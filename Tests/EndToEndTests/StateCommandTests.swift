@@ -67,9 +67,11 @@ struct StateCommandTests {
             ["history", "--state", state, "--env", "staging"], in: scratch.path)
         #expect(history.status == 0, "\(history.stderr)")
         let lines = history.stdout.split(separator: "\n")
-        #expect(lines.count == 2)
-        #expect(lines.first?.contains("promote(sentiment): 1.2.0 → staging") == true)
-        #expect(lines.first?.contains("(new data)") == true)
+        // A header, then one row per promotion, newest first.
+        #expect(lines.count == 3, "\(history.stdout)")
+        #expect(lines.first?.hasPrefix("COMMIT") == true)
+        #expect(lines.dropFirst().first?.contains("promote(sentiment): 1.2.0 → staging") == true)
+        #expect(lines.dropFirst().first?.contains("new data") == true)
 
         let limited = try ShipMLExecutable.run(
             ["history", "--state", state, "--limit", "1", "--json"], in: scratch.path)

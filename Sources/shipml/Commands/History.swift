@@ -36,6 +36,7 @@ struct History: ParsableCommand {
               shipml history
               shipml history --env prod --limit 20
               shipml history --model sentiment --json
+              shipml history --since 7d
             """
     )
 
@@ -51,16 +52,29 @@ struct History: ParsableCommand {
     var limit: Int?
 
     @Option(
+        help: ArgumentHelp(
+            "Only promotions this recent: a duration (30m, 2h, 7d) or an RFC 3339 time.",
+            valueName: "duration|time"))
+    var since: String?
+
+    @Option(
         help: ArgumentHelp("The state repository (default: state.repository).", valueName: "path"))
     var state: String?
 
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if let since, HistoryRequest.cutoff(since, now: Date()) == nil {
+            throw ValidationError(
+                "--since \(since): expected a duration like 30m, 2h or 7d, or a time like 2026-01-31T12:00:00Z"
+            )
+        }
     }
 
     /// The command line as plain values.
     var request: HistoryRequest {
-        HistoryRequest(global: global.settings, env: env, model: model, limit: limit, state: state)
+        HistoryRequest(
+            global: global.settings, env: env, model: model, limit: limit, state: state,
+            since: since)
     }
 
     func run() throws { try request.run() }
@@ -73,6 +87,15 @@ struct HistoryRequest: Equatable {
     var model: String?
     var limit: Int?
     var state: String?
+    var since: String?
+
+    /// The oldest time `--since` keeps.
+    static func cutoff(_ text: String, now: Date) -> Date? {
+        if let duration = ShipDuration(parsing: text) {
+            return now.addingTimeInterval(-TimeInterval(duration.seconds))
+        }
+        return try? Date(text, strategy: .iso8601)
+    }
 
     func run() throws {
         Console.configure(global)
@@ -92,7 +115,14 @@ struct HistoryRequest: Equatable {
                     "\(global.config) names no environment \"\(env)\"\(guess ?? ""); "
                         + "searching the history for it anyway")
             }
-            promotions = try releaseState.history(environment: env, model: model, limit: limit)
+            if let since, let cutoff = Self.cutoff(since, now: Date()) {
+                // Newest first: what is older than the cutoff ends the list.
+                let all = try releaseState.history(environment: env, model: model, limit: nil)
+                let recent = all.prefix { $0.author.time >= cutoff }
+                promotions = Array(limit.map { recent.prefix($0) } ?? recent)
+            } else {
+                promotions = try releaseState.history(environment: env, model: model, limit: limit)
+            }
         } catch let error as GitError {
             throw CommandFailure.environment("cannot read the state repository: \(error)")
         }
@@ -121,19 +151,29 @@ struct HistoryRequest: Equatable {
             return
         }
         if promotions.isEmpty {
-            let filter = [env.map { "to \($0)" }, model.map { "of \($0)" }].compactMap { $0 }
+            let filter = [
+                env.map { "to \($0)" }, model.map { "of \($0)" }, since.map { "since \($0)" },
+            ].compactMap { $0 }
             Console.output(
                 filter.isEmpty
                     ? "no promotions yet" : "no promotions \(filter.joined(separator: " "))")
             return
         }
+        var table = TextTable(["COMMIT", "PROMOTED AT", "PROMOTION", "BY", "REASON"])
         for promotion in promotions {
-            let reason = promotion.message.trailer("Shipml-Reason").map { "  (\($0))" } ?? ""
-            Console.output(
-                "\(promotion.commit.prefix(12))  \(rfc3339(promotion.author.time))  \(promotion.message.subject)  by \(promotion.author.name)\(reason)"
-            )
+            table.append([
+                String(promotion.commit.prefix(12)), rfc3339(promotion.author.time),
+                promotion.message.subject, promotion.author.name,
+                promotion.message.trailer("Shipml-Reason") ?? "-",
+            ])
         }
+        Console.output(table.text)
     }
+}
+
+/// How a table-printing command prints: as kubectl's `-o`.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Equatable {
+    case table, wide, json, yaml
 }
 
 /// `shipml status`: what each environment runs, and whether it could move on now.
@@ -143,42 +183,59 @@ struct Status: ParsableCommand {
         abstract: "Show what each environment runs, and whether the next promotions' gates pass.",
         usage: "shipml status [<options>]",
         discussion: """
-            One line per environment and model: version, artifact digest, age, who promoted
-            it, and for each environment that takes releases from there and does not run
-            this one yet, whether its gates pass now (and which fail). Reads the tip
-            commit's tree, plus the commits back to a source's promotion where a soak gate
-            needs its time. Without a project file, gates are not shown.
+            A table, as kubectl prints one: a row per environment and model with the
+            version, the release's digest (the 12 digits promote, approve and rollback
+            take), its age and who promoted it, and for each environment that takes
+            releases from there and does not run this one yet, whether its gates pass now
+            (and which fail, with the time a soak still needs). An environment that runs
+            nothing has a row too. Reads the tip commit's tree, plus the commits back to a
+            source's promotion where a soak gate needs its time. Without a project file,
+            gates are not shown.
+
+            -o wide adds the artifact and the time of the promotion; -o json (or --json)
+            and -o yaml print the release records with ageSeconds and next.
 
             Examples:
               shipml status
+              shipml status --env prod -o wide
               shipml status --json
             """
     )
 
     @OptionGroup var global: GlobalOptions
 
+    @Option(help: "Only this environment.")
+    var env: String?
+
+    @Option(help: "Only this model.")
+    var model: String?
+
+    @Option(name: [.customShort("o"), .long], help: "table, wide, json or yaml.")
+    var output: OutputFormat?
+
     @Option(
         help: ArgumentHelp("The state repository (default: state.repository).", valueName: "path"))
     var state: String?
 
-    /// One row: the release's own fields, its age and the promotions waiting after it.
-    struct Entry: Encodable {
-        var record: ReleaseRecord
-        var ageSeconds: Int?
-        var next: [NextPromotion]?
+    @Option(
+        help: ArgumentHelp(
+            "Where remote state is cached (default: .shipml/cache).", valueName: "dir"))
+    var cache: String?
 
-        enum Keys: String, CodingKey { case ageSeconds, next }
-
-        func encode(to encoder: any Encoder) throws {
-            try record.encode(to: encoder)
-            var container = encoder.container(keyedBy: Keys.self)
-            try container.encodeIfPresent(ageSeconds, forKey: .ageSeconds)
-            try container.encodeIfPresent(next, forKey: .next)
+    func validate() throws {
+        if global.json, let output, output != .json {
+            throw ValidationError("--json and -o \(output.rawValue) ask for two outputs; give one")
         }
     }
 
+    typealias Entry = StatusService.Entry
+
     /// The command line as plain values.
-    var request: StatusRequest { StatusRequest(global: global.settings, state: state) }
+    var request: StatusRequest {
+        StatusRequest(
+            global: global.settings, state: state, env: env, model: model, cache: cache,
+            output: output)
+    }
 
     func run() throws { try request.run() }
 }
@@ -187,76 +244,70 @@ struct Status: ParsableCommand {
 struct StatusRequest: Equatable {
     var global: GlobalSettings
     var state: String?
-
-    typealias Entry = Status.Entry
+    var env: String?
+    var model: String?
+    var cache: String?
+    var output: OutputFormat?
 
     func run() throws {
         Console.configure(global)
-        let now = Date()
-        var entries: [Entry] = []
-        do {
-            let (releaseState, loaded) = try openStateAndProject(global, repository: state)
-            let tip = try releaseState.repository.tip()
-            let actor = CIEnvironment().identity.login
-            // In the project's order of environments (dev, staging, prod), then by name.
-            let order = loaded?.project.environments.map(\.name) ?? []
-            let all = try releaseState.releases(at: tip)
-            let known = KnownReleases(all)
-            // The digest of the policy file each environment's requireValidation names, read
-            // once rather than once per release.
-            var policies: [String: Digest?] = [:]
-            for environment in loaded?.project.environments ?? [] {
-                policies[environment.name] = environment.gates.requireValidation?.policy.flatMap {
-                    try? LocalFileSystem().readFile(at: loaded?.resolve($0) ?? $0)
-                }.map { Digest.sha256(of: $0) }
+        var request = StatusService.Request()
+        request.config = global.config
+        request.state = state
+        request.cache = cache
+        request.environment = env
+        request.model = model
+        let result = try StatusService.run(request, log: Console.log)
+        let format = output ?? (global.json ? .json : .table)
+        switch format {
+        case .json:
+            Console.data(JSONOutput.encode(result.entries))
+            return
+        case .yaml:
+            do {
+                Console.data(try YAMLOutput.encode(result.entries))
+            } catch {
+                throw CommandFailure.environment("cannot encode the status as YAML: \(error)")
             }
-            let records = all.enumerated().sorted { left, right in
-                let a = order.firstIndex(of: left.element.environment) ?? order.count
-                let b = order.firstIndex(of: right.element.environment) ?? order.count
-                return a != b ? a < b : left.offset < right.offset
-            }.map(\.element)
-            for record in records {
-                var entry = Entry(
-                    record: record,
-                    ageSeconds: (try? Date(record.promotedAt, strategy: .iso8601)).map {
-                        Int(now.timeIntervalSince($0))
-                    })
-                if let loaded, let tip {
-                    entry.next = try NextPromotion.after(
-                        record, in: loaded.project, repository: releaseState.repository,
-                        tip: tip, actor: actor, now: now,
-                        requiredPolicy: { policies[$0.name] ?? nil }, known: known,
-                        renderer: EnvironmentRenderer(loaded: loaded))
-                }
-                entries.append(entry)
-            }
-        } catch let error as StateError {
-            throw CommandFailure.badInput(error.description)
-        } catch let error as GitError {
-            throw CommandFailure.environment("cannot read the state repository: \(error)")
+            return
+        case .table, .wide:
+            break
         }
-        if global.json {
-            Console.data(JSONOutput.encode(entries))
+        if result.entries.isEmpty && result.idle.isEmpty {
+            Console.output(
+                env.map { "\($0) runs nothing" } ?? model.map { "no releases of \($0)" }
+                    ?? "no releases yet")
             return
         }
-        if entries.isEmpty {
-            Console.output("no releases yet")
-            return
-        }
-        for entry in entries {
+        let wide = format == .wide
+        var table = TextTable(
+            ["ENVIRONMENT", "MODEL", "VERSION", "RELEASE", "AGE", "PROMOTED BY"]
+                + (wide ? ["PROMOTED AT", "ARTIFACT"] : []) + ["NEXT"])
+        for entry in result.entries {
             let release = entry.record
-            let age =
-                entry.ageSeconds.map { "  \(ShipDuration(seconds: max($0, 0)).age) ago" } ?? ""
-            var line =
-                "\(release.environment)  \(release.model.name) \(release.model.version)  \(release.artifact.digest.encoded.prefix(12))  \(release.promotedAt)\(age)  by \(release.promotedBy)"
-            for next in entry.next ?? [] {
-                let failing = next.verdicts.filter { !$0.passed }.map(\.gate)
-                line +=
-                    "  → \(next.to): "
-                    + (failing.isEmpty
-                        ? "gates pass" : "blocked by \(failing.joined(separator: ", "))")
+            let age = entry.ageSeconds.map { ShipDuration(seconds: max($0, 0)).age } ?? "-"
+            let next = (entry.next ?? []).map { next -> String in
+                let failing = next.verdicts.filter { !$0.passed }
+                guard !failing.isEmpty else { return "→ \(next.to): gates pass" }
+                var text = "→ \(next.to): blocked by \(failing.map(\.gate).joined(separator: ", "))"
+                if let soak = failing.first(where: { $0.gate == "soak" }),
+                    let remedy = soak.remedy, remedy.hasPrefix("wait ")
+                {
+                    text += " (soak: \(remedy.dropFirst(5)) left)"
+                }
+                return text
             }
-            Console.output(line)
+            table.append(
+                [
+                    release.environment, release.model.name, release.model.version,
+                    String(release.artifact.digest.encoded.prefix(12)), age, release.promotedBy,
+                ] + (wide ? [release.promotedAt, release.artifact.reference] : [])
+                    + [next.isEmpty ? "-" : next.joined(separator: "; ")])
         }
+        for name in result.idle {
+            table.append(
+                [name, "-", "-", "-", "-", "-"] + (wide ? ["-", "-"] : []) + ["runs nothing"])
+        }
+        Console.output(table.text)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `shipml history` and `shipml status` command lines in their plainest spellings, read
 /// without ArgumentParser.
 ///
@@ -21,7 +23,7 @@ enum QuickCommandLine: Equatable {
         let rest = Array(arguments.dropFirst())
         switch command {
         case "history":
-            guard let words = Words(rest, options: ["env", "model", "limit", "state"]),
+            guard let words = Words(rest, options: ["env", "model", "limit", "state", "since"]),
                 let global = words.global
             else { return nil }
             var limit: Int?
@@ -29,15 +31,32 @@ enum QuickCommandLine: Equatable {
                 guard let number = Int(text), number >= 1 else { return nil }
                 limit = number
             }
+            if let since = words.options["since"],
+                HistoryRequest.cutoff(since, now: Date()) == nil
+            {
+                return nil
+            }
             return .history(
                 HistoryRequest(
                     global: global, env: words.options["env"], model: words.options["model"],
-                    limit: limit, state: words.options["state"]))
+                    limit: limit, state: words.options["state"], since: words.options["since"]))
         case "status":
-            guard let words = Words(rest, options: ["state"]), let global = words.global else {
-                return nil
+            guard
+                let words = Words(rest, options: ["state", "env", "model", "cache", "output"]),
+                let global = words.global
+            else { return nil }
+            var output: OutputFormat?
+            if let text = words.options["output"] {
+                guard let format = OutputFormat(rawValue: text),
+                    !global.json || format == .json
+                else { return nil }
+                output = format
             }
-            return .status(StatusRequest(global: global, state: words.options["state"]))
+            return .status(
+                StatusRequest(
+                    global: global, state: words.options["state"], env: words.options["env"],
+                    model: words.options["model"], cache: words.options["cache"],
+                    output: output))
         default:
             return nil
         }
