@@ -35,7 +35,8 @@ struct ShipML: ParsableCommand {
         subcommands: [
             Init.self, Config.self, Build.self, Inspect.self, Push.self, Pull.self, Copy.self,
             Tags.self, Attach.self, Referrers.self, Validate.self, Render.self, Status.self,
-            History.self, Promote.self, Rollback.self, Approve.self, Lint.self, Release.self,
+            History.self, Diff.self, Promote.self, Rollback.self, Approve.self, Lint.self,
+            Release.self,
         ]
     )
 
@@ -99,7 +100,7 @@ struct ShipML: ParsableCommand {
 /// and `shipml history` or `status` as a whole takes about twenty.
 enum GitWarmUp {
     private static let stateCommands = [
-        "status", "history", "promote", "rollback", "approve", "release",
+        "status", "history", "promote", "rollback", "approve", "release", "diff",
     ]
     private static let done = DispatchSemaphore(value: 0)
     nonisolated(unsafe) private static var started = false
