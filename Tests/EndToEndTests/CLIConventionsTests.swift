@@ -209,4 +209,23 @@ struct CLIConventionsTests {
         #expect(machine.keys.contains("toRelease"))
         #expect((machine["changes"] as? [[String: Any]])?.isEmpty == false)
     }
+
+    @Test func completionOffersTheProjectsEnvironments() throws {
+        let scratch = try ScratchDirectory()
+        try Promote.makeProject(scratch)
+        let script = try run(["--generate-completion-script", "bash"], in: scratch)
+        #expect(script.stdout.contains("---completion promote -- --to"))
+        // What bash asks for `shipml promote --to st<TAB>`.
+        let offered = try run(
+            [
+                "---completion", "promote", "--", "--to", "3", "2", "shipml", "promote", "--to",
+                "st",
+            ],
+            in: scratch)
+        #expect(offered.stdout == "staging\n", "\(offered.stdout) \(offered.stderr)")
+        let all = try run(
+            ["---completion", "diff", "--", "positional@0", "2", "0", "shipml", "diff", ""],
+            in: scratch)
+        #expect(all.stdout.split(separator: "\n") == ["dev", "staging", "prod"], "\(all.stdout)")
+    }
 }

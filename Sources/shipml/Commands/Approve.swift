@@ -33,7 +33,7 @@ struct Approve: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var stateOptions: StateOptions
 
-    @Option(help: "The environment the approval is for.")
+    @Option(help: "The environment the approval is for.", completion: Completions.environments)
     var env: String
 
     @Option(help: ArgumentHelp("The release's artifact digest.", valueName: "sha256:hex"))

@@ -27,13 +27,13 @@ struct Diff: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var stateLocation: StateLocationOptions
 
-    @Argument(help: "The first environment.")
+    @Argument(help: "The first environment.", completion: Completions.environments)
     var env1: String
 
-    @Argument(help: "The second environment.")
+    @Argument(help: "The second environment.", completion: Completions.environments)
     var env2: String
 
-    @Option(help: "The model (default: model.name).")
+    @Option(help: "The model (default: model.name).", completion: Completions.models)
     var model: String?
 
     @Flag(help: "Exit 1 when the environments differ, as git diff --exit-code.")

@@ -42,10 +42,10 @@ struct History: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Only promotions to this environment.")
+    @Option(help: "Only promotions to this environment.", completion: Completions.environments)
     var env: String?
 
-    @Option(help: "Only promotions of this model.")
+    @Option(help: "Only promotions of this model.", completion: Completions.models)
     var model: String?
 
     @Option(help: "At most this many promotions.")
@@ -204,10 +204,10 @@ struct Status: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Only this environment.")
+    @Option(help: "Only this environment.", completion: Completions.environments)
     var env: String?
 
-    @Option(help: "Only this model.")
+    @Option(help: "Only this model.", completion: Completions.models)
     var model: String?
 
     @Option(name: [.customShort("o"), .long], help: "table, wide, json or yaml.")

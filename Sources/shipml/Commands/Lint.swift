@@ -51,7 +51,9 @@ struct Lint: ParsableCommand {
     @Argument(help: "Manifest files, `-` for standard input, chart or kustomization directories.")
     var paths: [String] = []
 
-    @Option(help: "Weigh findings as this environment of shipml.yaml does.")
+    @Option(
+        help: "Weigh findings as this environment of shipml.yaml does.",
+        completion: Completions.environments)
     var env: String?
 
     @Flag(help: "Weigh findings as in production (without --env).")

@@ -36,10 +36,12 @@ struct Promote: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var stateOptions: StateOptions
 
-    @Option(help: "The environment to promote into.")
+    @Option(help: "The environment to promote into.", completion: Completions.environments)
     var to: String
 
-    @Option(help: "The environment the release comes from (default: the target's only `from`).")
+    @Option(
+        help: "The environment the release comes from (default: the target's only `from`).",
+        completion: Completions.environments)
     var from: String?
 
     @Option(

@@ -79,7 +79,9 @@ struct Render: ParsableCommand {
             valueName: "restriction"))
     var loadRestrictor: String?
 
-    @Option(help: "Render what promotion would commit to this environment of shipml.yaml.")
+    @Option(
+        help: "Render what promotion would commit to this environment of shipml.yaml.",
+        completion: Completions.environments)
     var env: String?
 
     @Option(

@@ -30,7 +30,7 @@ struct Rollback: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var stateOptions: StateOptions
 
-    @Option(help: "The environment to roll back.")
+    @Option(help: "The environment to roll back.", completion: Completions.environments)
     var env: String
 
     @Option(

@@ -20,7 +20,7 @@ struct StateOptions: ParsableArguments {
     var state: String? { location.state }
     var cache: String? { location.cache }
 
-    @Option(help: "The model (default: model.name).")
+    @Option(help: "The model (default: model.name).", completion: Completions.models)
     var model: String?
 
     @Option(help: "Why; recorded in the state and the commit.")
