@@ -228,4 +228,58 @@ struct CLIConventionsTests {
             in: scratch)
         #expect(all.stdout.split(separator: "\n") == ["dev", "staging", "prod"], "\(all.stdout)")
     }
+
+    /// The top-level keys docs/cli.md lists for `command`'s `--json`.
+    static func documentedKeys(_ command: String) throws -> Set<String> {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/cli.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        let line = try #require(
+            text.split(separator: "\n").first { $0.hasPrefix("| `\(command)`") },
+            "docs/cli.md has no row for \(command)")
+        let cells = line.split(separator: "|")
+        let shape = try #require(cells.last?.trimmingCharacters(in: .whitespaces))
+        // `{a, b: [{c}], d: 1}`: the top-level comma-separated parts, each up to its colon.
+        var parts: [String] = []
+        var depth = 0
+        var part = ""
+        for character in shape.dropFirst(2).dropLast(2) {
+            if character == "{" || character == "[" { depth += 1 }
+            if character == "}" || character == "]" { depth -= 1 }
+            if character == ",", depth == 0 {
+                parts.append(part)
+                part = ""
+            } else {
+                part.append(character)
+            }
+        }
+        parts.append(part)
+        let keys = Set(
+            parts.map {
+                String($0.split(separator: ":").first ?? "").trimmingCharacters(in: .whitespaces)
+            })
+        return keys
+    }
+
+    @Test func theJSONShapesAreTheOnesTheDocsList() throws {
+        let scratch = try ScratchDirectory()
+        try Promote.makeProject(scratch, prodGates: "      approvals: 1\n")
+        for byte: Character in ["a", "b"] {
+            #expect(
+                try run(["promote", "--to", "dev", "--artifact", Promote.artifact(byte)], in: scratch)
+                    .status == 0)
+        }
+        let promoted = try json(try run(["promote", "--to", "staging", "--json"], in: scratch))
+        #expect(Set(promoted.keys) == (try Self.documentedKeys("promote")))
+        let approved = try json(
+            try run(
+                ["approve", "--env", "prod", "--release", String(repeating: "b", count: 12), "--json"],
+                in: scratch, as: "dave"))
+        #expect(Set(approved.keys) == (try Self.documentedKeys("approve")))
+        let diff = try json(try run(["diff", "dev", "staging", "--json"], in: scratch))
+        #expect(Set(diff.keys) == (try Self.documentedKeys("diff")))
+        let rollback = try json(try run(["rollback", "--env", "dev", "--json"], in: scratch))
+        #expect(Set(rollback.keys) == (try Self.documentedKeys("rollback")))
+    }
 }
