@@ -118,6 +118,23 @@ struct ReleaseCommandTests {
         #expect(fsck.succeeded, "\(fsck.stderr)")
     }
 
+    @Test func aVersionThatWouldNameOtherBytesIsRefusedUnlessForced() throws {
+        let scratch = try ScratchDirectory()
+        try Self.makeProject(scratch)
+        let first = try Self.run(["release"], in: scratch)
+        #expect(first.status == 0, "\(first.stderr)")
+        // The same version, other files: an immutable tag would refuse the push.
+        let readme = scratch.path("project/model/README.md")
+        let text = try String(contentsOfFile: readme, encoding: .utf8) + "\nRetrained.\n"
+        try text.write(toFile: readme, atomically: true, encoding: .utf8)
+        let refused = try Self.run(["release"], in: scratch)
+        #expect(refused.status == 2, "\(refused.stdout) \(refused.stderr)")
+        #expect(refused.stdout.contains("already names sha256:"), "\(refused.stdout)")
+        #expect(refused.stdout.contains("--force"))
+        let forced = try Self.run(["release", "--force"], in: scratch)
+        #expect(forced.status == 0, "\(forced.stderr)")
+    }
+
     @Test func aModelThatFailsValidationIsNotBuiltOrRecorded() throws {
         let scratch = try ScratchDirectory()
         let remote = try Self.makeProject(scratch)

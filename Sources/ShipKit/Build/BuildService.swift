@@ -26,6 +26,9 @@ public enum BuildService {
         public var noCache = false
         /// fsync or not; nil: `SHIPML_DURABILITY`, else fsync.
         public var durability: Durability?
+        /// Refuse to move the version's tag to other bytes, as an immutable tag would
+        /// (`shipml release`, unless `--force`).
+        public var immutableTag = false
         public var registry: RegistrySettings
 
         public init(registry: RegistrySettings = RegistrySettings()) {
@@ -172,6 +175,20 @@ public enum BuildService {
                 _ = ahead?.wait()
                 throw error
             }
+            if let remote, let tag, let pusher, request.immutableTag {
+                let existing = try ShipKitError.catching {
+                    try pusher.repository.manifestDescriptor(tag)
+                }
+                try checkUnchanged(
+                    existing?.digest, built.manifestDescriptor.digest,
+                    at: "\(remote.host)/\(remote.repository):\(tag)")
+            }
+            if let layout, let tag, request.immutableTag {
+                let existing = try? layout.resolve(tag)
+                try checkUnchanged(
+                    existing?.digest, built.manifestDescriptor.digest,
+                    at: "oci:\(layoutPath ?? ""):\(tag)")
+            }
             if let remote, let tag, var pusher, !request.dryRun {
                 var tags = [tag]
                 if request.to == nil { tags += (project?.image.tags ?? []).filter { $0 != tag } }
@@ -224,6 +241,17 @@ public enum BuildService {
             pinned: request.dryRun ? nil : pinned, pushed: transferReport,
             pushedTags: pushedTags, pushedTo: remote.map { "\($0.host)/\($0.repository)" },
             seconds: seconds, dryRun: request.dryRun)
+    }
+
+    /// Refuses a version whose tag names other bytes already.
+    static func checkUnchanged(_ existing: Digest?, _ built: Digest, at reference: String)
+        throws
+    {
+        guard let existing, existing != built else { return }
+        throw ShipKitError.badInput(
+            "\(reference) already names \(existing), and this build is \(built): a version's "
+                + "bytes do not change. Give the model a new model.version, or pass --force to move the tag"
+        )
     }
 
     /// The flag, else `SHIPML_DURABILITY`, else `.fsync`.

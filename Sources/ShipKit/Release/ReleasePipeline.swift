@@ -22,6 +22,8 @@ public enum ReleasePipeline {
         public var noCache = false
         /// Validate, build and plan; write no artifact, attach nothing, commit nothing.
         public var dryRun = false
+        /// Move the version's tag even when it names other bytes.
+        public var force = false
         public var ci: CIEnvironment
 
         public init(
@@ -185,6 +187,7 @@ public enum ReleasePipeline {
         build.durability = request.durability
         build.noCache = request.noCache
         build.dryRun = request.dryRun
+        build.immutableTag = !request.force
         let built = step("build") { () throws -> (BuildService.Outcome, String, String) in
             let outcome = try BuildService.run(
                 build, project: loaded, log: log, progress: progress, transfer: transfer)

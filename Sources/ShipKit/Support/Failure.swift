@@ -88,6 +88,15 @@ public struct ShipKitError: CategorizedError, Sendable {
         return ShipKitError(category(of: error), text)
     }
 
+    /// Runs `body`, turning what it throws into a ShipKitError.
+    public static func catching<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw wrapping(error)
+        }
+    }
+
     /// The category of an error of the stage libraries. The one place that decides it:
     /// - the user's input (a project file, a policy, a chart, a model directory, a state file,
     ///   a corrupt layout the user named): bad input;

@@ -58,6 +58,12 @@ struct Release: ParsableCommand {
         help: "Validate, compute the artifact's digest and plan the promotion; write nothing.")
     var dryRun = false
 
+    @Flag(
+        help:
+            "Move the version's tag to this build even when it names other bytes (by default that is refused, as an immutable tag would)."
+    )
+    var force = false
+
     @Flag(help: "Show progress lines even when standard error is not a terminal.")
     var progress = false
 
@@ -72,6 +78,7 @@ struct Release: ParsableCommand {
         request.durability = layoutOptions.durability
         request.noCache = noCache
         request.dryRun = dryRun
+        request.force = force
         let line = ProgressLine(requested: progress, quiet: global.quiet, json: global.json)
         let display = TransferProgress(verb: "pushing", requested: progress, global: global)
         let summary = try ReleasePipeline.run(
