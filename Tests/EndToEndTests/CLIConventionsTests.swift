@@ -267,14 +267,19 @@ struct CLIConventionsTests {
         try Promote.makeProject(scratch, prodGates: "      approvals: 1\n")
         for byte: Character in ["a", "b"] {
             #expect(
-                try run(["promote", "--to", "dev", "--artifact", Promote.artifact(byte)], in: scratch)
-                    .status == 0)
+                try run(
+                    ["promote", "--to", "dev", "--artifact", Promote.artifact(byte)], in: scratch
+                )
+                .status == 0)
         }
         let promoted = try json(try run(["promote", "--to", "staging", "--json"], in: scratch))
         #expect(Set(promoted.keys) == (try Self.documentedKeys("promote")))
         let approved = try json(
             try run(
-                ["approve", "--env", "prod", "--release", String(repeating: "b", count: 12), "--json"],
+                [
+                    "approve", "--env", "prod", "--release", String(repeating: "b", count: 12),
+                    "--json",
+                ],
                 in: scratch, as: "dave"))
         #expect(Set(approved.keys) == (try Self.documentedKeys("approve")))
         let diff = try json(try run(["diff", "dev", "staging", "--json"], in: scratch))
