@@ -21,6 +21,33 @@ struct RegistryCommandTests {
         try ShipMLExecutable.run(arguments, in: scratch.path)
     }
 
+    @Test func aPlainHTTPRegistryIsNamedOnceWithTheFlagThatReachesIt() throws {
+        let scratch = try ScratchDirectory()
+        _ = try TestImage.make(in: scratch)
+        let repository = "\(address)/test/plain-\(UUID().uuidString.prefix(8).lowercased())"
+        let refused = try shipml(["push", "oci:layout:v1", repository, "-v"], in: scratch)
+        #expect(refused.status == 3)
+        #expect(refused.stderr.contains("answers plain HTTP"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("--plain-http"))
+        // One try, not six: the TLS handshake is attempted once.
+        let attempts = refused.stderr.components(separatedBy: "> GET").count - 1
+        #expect(attempts == 1, "\(refused.stderr)")
+
+        // shipml.yaml says it once for the host.
+        _ = try scratch.write(
+            "shipml.yaml",
+            """
+            apiVersion: shipml/v1
+            model: {name: m, version: "1", path: model}
+            environments: [{name: dev}]
+            registries:
+              "\(address)": {plainHTTP: true}
+
+            """)
+        let pushed = try shipml(["push", "oci:layout:v1", repository], in: scratch)
+        #expect(pushed.status == 0, "\(pushed.stderr)")
+    }
+
     @Test func pushInspectCopyPullAndTags() throws {
         let scratch = try ScratchDirectory()
         let image = try TestImage.make(in: scratch)

@@ -46,6 +46,19 @@ let badInputs: [BadInput] = [
     BadInput(
         name: "empty file", yaml: "", line: 1, column: 1, path: "", message: "the file is empty"),
     BadInput(
+        name: "a registry setting that is not a boolean",
+        yaml: minimal + "registries:\n  localhost:5000: {plainHTTP: yes please}\n", line: 9,
+        column: 31, path: "registries.localhost:5000.plainHTTP",
+        message: "expected true or false"),
+    BadInput(
+        name: "a registry given as a URL", yaml: minimal + "registries:\n  https://r.example: {}\n",
+        line: 9, column: 22, path: "registries.https://r.example",
+        message: "expected a registry host"),
+    BadInput(
+        name: "an unknown registry setting",
+        yaml: minimal + "registries:\n  r.example: {plainHttp: true}\n", line: 9, column: 15,
+        path: "registries.r.example.plainHttp", message: "did you mean \"plainHTTP\""),
+    BadInput(
         name: "a list instead of a mapping", yaml: "- a\n- b\n", line: 1, column: 1, path: "",
         message: "expected a mapping with apiVersion, model, image, environments, got a list"),
     BadInput(

@@ -107,6 +107,13 @@ public final class RegistrySession: @unchecked Sendable {
             } catch let error as TransportError {
                 log?("< \(error)")
                 attempt += 1
+                if error.isPlainHTTPServer, endpoint.scheme == "https" {
+                    throw RegistryError(
+                        .unavailable,
+                        "\(what): \(endpoint.host) answers plain HTTP, not HTTPS (\(error.detail)); "
+                            + "talk plain HTTP to it with --plain-http, or registries.\"\(endpoint.host)\".plainHTTP: true in shipml.yaml"
+                    )
+                }
                 guard replay == .retry, attempt < retry.attempts else {
                     throw RegistryError(
                         .unavailable, "\(what): cannot reach \(endpoint.host): \(error)")

@@ -28,6 +28,14 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         self.detail = detail
     }
 
+    /// Whether a TLS handshake met a server that speaks plain HTTP: OpenSSL's "wrong version
+    /// number" (or "packet length too long"). Trying again cannot help; `--plain-http` would.
+    public var isPlainHTTPServer: Bool {
+        guard code == Int(CURLE_SSL_CONNECT_ERROR.rawValue) else { return false }
+        let text = detail.lowercased()
+        return text.contains("wrong version number") || text.contains("packet length too long")
+    }
+
     /// Whether libcurl gave up waiting: connect timeout, low-speed limit or total timeout.
     public var isTimeout: Bool { code == Int(CURLE_OPERATION_TIMEDOUT.rawValue) }
 

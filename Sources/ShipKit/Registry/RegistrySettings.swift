@@ -18,6 +18,10 @@ public struct RegistrySettings: Sendable {
     public var chunkSize: Int?
     /// The HTTP exchanges, for `--verbose`.
     public var log: (@Sendable (String) -> Void)?
+    /// What `shipml.yaml`'s `registries:` says per host; the flags above win where set.
+    public var hosts: [String: RegistrySpec] = [:]
+    /// The folder a host's `caFile` is relative to (the project file's).
+    public var projectDirectory = "."
     /// The process environment (`SHIPML_REGISTRY_USERNAME`, `SHIPML_CACHE_DIR`, ...).
     public var environment: [String: String]
 
@@ -52,8 +56,19 @@ public struct RegistrySettings: Sendable {
         }
     }
 
-    /// A session with the registry at `host`.
+    /// The project's per-registry settings under these.
+    public mutating func apply(_ project: LoadedProject?) {
+        guard let project else { return }
+        hosts = project.project.registries
+        projectDirectory = project.directory
+    }
+
+    /// A session with the registry at `host`: the flags, else what `registries:` says for it.
     public func session(for host: String, credentials: any CredentialSource) -> RegistrySession {
+        let spec = hosts[host]
+        let caFile = caFile ?? spec?.caFile.map { absolutePath($0, base: projectDirectory) }
+        let plainHTTP = plainHTTP || spec?.plainHTTP == true
+        let insecure = insecure || spec?.insecure == true
         var options = HTTPClient.Options(
             version: ShipKitVersion.current, insecure: insecure, caFile: caFile)
         options.followRedirects = true

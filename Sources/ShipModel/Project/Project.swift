@@ -12,6 +12,8 @@ public struct Project: Sendable, Equatable, Encodable {
     public var state: StateSpec
     /// `shipml lint`'s severities for every environment.
     public var lint: LintSpec = LintSpec()
+    /// How to reach each registry, by host (`host` or `host:port`).
+    public var registries: [String: RegistrySpec] = [:]
 
     /// The `apiVersion` this build of shipml reads.
     public static let currentAPIVersion = "shipml/v1"
@@ -19,6 +21,23 @@ public struct Project: Sendable, Equatable, Encodable {
     /// The environment called `name`, if there is one.
     public func environment(named name: String) -> EnvironmentSpec? {
         environments.first { $0.name == name }
+    }
+}
+
+/// How to reach one registry: what `--plain-http`, `--insecure` and `--ca-file` say on a
+/// command line, said once in `shipml.yaml`.
+public struct RegistrySpec: Sendable, Equatable, Encodable {
+    /// Talk plain HTTP; nil: the default (plain HTTP for localhost and 127.0.0.1 only).
+    public var plainHTTP: Bool?
+    /// Do not verify the TLS certificate.
+    public var insecure: Bool
+    /// A PEM bundle of CA certificates, relative to the project file.
+    public var caFile: String?
+
+    public init(plainHTTP: Bool? = nil, insecure: Bool = false, caFile: String? = nil) {
+        self.plainHTTP = plainHTTP
+        self.insecure = insecure
+        self.caFile = caFile
     }
 }
 

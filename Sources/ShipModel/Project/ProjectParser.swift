@@ -92,16 +92,19 @@ struct ProjectReader {
         let state = readState(map.optional("state"))
         let lintField = map.optional("lint")
         let lint = lintField.flatMap(readLint)
+        let registriesField = map.optional("registries")
+        let registries = registriesField.flatMap(readRegistries)
         map.rejectUnknownKeys()
 
         guard let apiVersion, let model, let image, let environments, let state,
             let environmentsField
         else { return nil }
         if lintField != nil, lint == nil { return nil }
+        if registriesField != nil, registries == nil { return nil }
         let project = Project(
             apiVersion: apiVersion, model: model, evaluation: evaluation, image: image,
             deploy: deploy, environments: environments, state: state,
-            lint: lint ?? LintSpec())
+            lint: lint ?? LintSpec(), registries: registries ?? [:])
         checkAcross(project, map: map, environmentsField: environmentsField)
         return project
     }
@@ -413,6 +416,48 @@ struct ProjectReader {
             repository: ImageReferenceText(repository ?? defaultRepository), format: resolvedFormat,
             base: base.map(ImageReferenceText.init), compression: (compression ?? nil) ?? .none,
             tags: tags ?? [], annotations: annotations ?? [:])
+    }
+
+    // MARK: registries
+
+    /// `registries: {HOST: {plainHTTP, insecure, caFile}}`.
+    func readRegistries(_ field: Field) -> [String: RegistrySpec]? {
+        guard let map = MapReader(field, expecting: "a mapping of registry hosts") else {
+            return nil
+        }
+        var result: [String: RegistrySpec] = [:]
+        var ok = true
+        for (host, value) in map.allPairs {
+            guard !host.isEmpty, !host.contains("/"), !host.contains("://") else {
+                value.error(
+                    "expected a registry host such as registry.example.com:5000, got \"\(host)\"")
+                ok = false
+                continue
+            }
+            guard
+                let entry = MapReader(
+                    value, expecting: "a mapping with plainHTTP, insecure, caFile")
+            else {
+                ok = false
+                continue
+            }
+            let plainField = entry.optional("plainHTTP")
+            let plain = plainField.flatMap { $0.bool() }
+            let insecureField = entry.optional("insecure")
+            let insecure = insecureField.flatMap { $0.bool() }
+            let caField = entry.optional("caFile")
+            let caFile = caField.flatMap(readPath)
+            entry.rejectUnknownKeys()
+            if plainField != nil && plain == nil || insecureField != nil && insecure == nil
+                || caField != nil && caFile == nil
+            {
+                ok = false
+                continue
+            }
+            result[host] = RegistrySpec(
+                plainHTTP: plain, insecure: insecure ?? false, caFile: caFile)
+        }
+        return ok ? result : nil
     }
 
     func readStringMap(_ field: Field) -> [String: String]? {

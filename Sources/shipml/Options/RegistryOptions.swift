@@ -69,6 +69,8 @@ struct RegistryOptions: ParsableArguments {
         if global.verbose {
             settings.log = { line in Console.info(line) }
         }
+        // shipml.yaml's registries: say per host what these flags say for all.
+        settings.apply(try ProjectAccess.loadIfPresent(global.config))
         return settings
     }
 
