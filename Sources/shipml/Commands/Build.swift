@@ -35,6 +35,7 @@ struct Build: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var registry: RegistryOptions
+    @OptionGroup var transfer: TransferOptions
     @OptionGroup var layoutOptions: LayoutOptions
 
     @Argument(help: "The model directory (default: model.path from shipml.yaml).")
@@ -76,7 +77,8 @@ struct Build: ParsableCommand {
 
     func run() throws {
         Console.configure(global)
-        var request = BuildService.Request(registry: try registry.settings(global: global))
+        var request = BuildService.Request(
+            registry: try registry.settings(global: global, transfer: transfer))
         request.modelDirectory = modelDirectory
         request.to = to
         request.format = format

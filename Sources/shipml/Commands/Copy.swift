@@ -26,6 +26,7 @@ struct Copy: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var registry: RegistryOptions
+    @OptionGroup var transfer: TransferOptions
     @OptionGroup var layoutOptions: LayoutOptions
 
     @Argument(help: "oci:PATH[:TAG] or HOST/REPO[:TAG|@DIGEST].")
@@ -49,10 +50,11 @@ struct Copy: ParsableCommand {
             report = try pushImage(
                 layout: layout, root: root, to: target,
                 tags: pushTags(target: target, sourceTag: sourceTag, extra: tag), mountFrom: [],
-                registry: registry, global: global, progress: progress)
+                registry: registry, transfer: transfer, global: global, progress: progress)
         case (.registry(let origin), .layout(let path, let tag)):
             report = try pullImage(
-                origin, into: path, tag: tag ?? origin.tag, registry: registry, global: global,
+                origin, into: path, tag: tag ?? origin.tag, registry: registry, transfer: transfer,
+                global: global,
                 progress: progress,
                 durability: layoutOptions.resolved(environment: ProcessInfo.processInfo.environment)
             )
@@ -67,7 +69,7 @@ struct Copy: ParsableCommand {
     private func copyBetweenRegistries(
         _ origin: RegistryReference, _ target: RegistryReference
     ) throws -> TransferReport {
-        let settings = try registry.settings(global: global)
+        let settings = try registry.settings(global: global, transfer: transfer)
         let credentials = try settings.credentials()
         let sourceSession = settings.session(for: origin.host, credentials: credentials)
         let sameRegistry = origin.host == target.host
@@ -88,7 +90,7 @@ struct Copy: ParsableCommand {
             }
             let layout = try ImageLayout.open(staging, create: true)
             let pusher = Pusher(
-                repository: to, jobs: registry.jobs,
+                repository: to, jobs: transfer.jobs,
                 mountFrom: sameRegistry ? [origin.repository] : [],
                 locations: registry.locations(), events: display.handle)
             let tags = pushTags(target: target, sourceTag: origin.tag, extra: tag)

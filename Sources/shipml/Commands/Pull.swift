@@ -25,6 +25,7 @@ struct Pull: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var registry: RegistryOptions
+    @OptionGroup var transfer: TransferOptions
     @OptionGroup var layoutOptions: LayoutOptions
 
     @Argument(help: "The image: HOST/REPO[:TAG|@DIGEST].")
@@ -45,7 +46,8 @@ struct Pull: ParsableCommand {
             throw CommandFailure.badInput("pull writes an OCI layout: oci:PATH[:TAG]")
         }
         let report = try pullImage(
-            origin, into: path, tag: tag ?? origin.tag, registry: registry, global: global,
+            origin, into: path, tag: tag ?? origin.tag, registry: registry, transfer: transfer,
+            global: global,
             progress: progress,
             durability: layoutOptions.resolved(environment: ProcessInfo.processInfo.environment))
         printReport(report, global: global, verb: "pulled")
@@ -54,7 +56,7 @@ struct Pull: ParsableCommand {
 
 func pullImage(
     _ origin: RegistryReference, into path: String, tag: String?, registry: RegistryOptions,
-    global: GlobalOptions, progress: Bool, durability: Durability
+    transfer: TransferOptions, global: GlobalOptions, progress: Bool, durability: Durability
 ) throws -> TransferReport {
     let layout: ImageLayout
     do {
@@ -64,12 +66,12 @@ func pullImage(
     } catch let error as LayoutError {
         throw CommandFailure.badInput(error.description)
     }
-    let session = try registry.session(for: origin.host, global: global)
+    let session = try registry.session(for: origin.host, global: global, transfer: transfer)
     let display = TransferProgress(verb: "pulling", requested: progress, global: global)
     defer { display.finish() }
     let puller = Puller(
         repository: RemoteRepository(session: session, name: origin.repository),
-        jobs: registry.jobs, locations: registry.locations(), events: display.handle)
+        jobs: transfer.jobs, locations: registry.locations(), events: display.handle)
     do {
         return try puller.pull(origin.manifestReference, into: layout, tag: tag)
     } catch let error as RegistryError {

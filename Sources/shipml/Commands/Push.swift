@@ -29,6 +29,7 @@ struct Push: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var registry: RegistryOptions
+    @OptionGroup var transfer: TransferOptions
 
     @Argument(help: "The image to push: oci:PATH[:TAG].")
     var source: String
@@ -61,7 +62,7 @@ struct Push: ParsableCommand {
         let tags = pushTags(target: target, sourceTag: sourceTag, extra: tag)
         let report = try pushImage(
             layout: layout, root: root, to: target, tags: tags, mountFrom: mountFrom,
-            registry: registry, global: global, progress: progress)
+            registry: registry, transfer: transfer, global: global, progress: progress)
         printReport(report, global: global, verb: "pushed")
     }
 }
@@ -95,18 +96,19 @@ func parseReference(_ text: String) throws -> ImageReference {
 /// Pushes with a progress display; registry failures become exit codes.
 func pushImage(
     layout: ImageLayout, root: Descriptor, to target: RegistryReference, tags: [String],
-    mountFrom: [String], registry: RegistryOptions, global: GlobalOptions, progress: Bool
+    mountFrom: [String], registry: RegistryOptions, transfer: TransferOptions,
+    global: GlobalOptions, progress: Bool
 ) throws -> TransferReport {
     for tag in tags {
         guard (try? ImageReference(parsing: "\(target.host)/\(target.repository):\(tag)")) != nil
         else { throw CommandFailure.badInput("\"\(tag)\" is not a valid tag") }
     }
-    let session = try registry.session(for: target.host, global: global)
+    let session = try registry.session(for: target.host, global: global, transfer: transfer)
     let display = TransferProgress(verb: "pushing", requested: progress, global: global)
     defer { display.finish() }
     let pusher = Pusher(
         repository: RemoteRepository(session: session, name: target.repository),
-        jobs: registry.jobs, mountFrom: mountFrom, locations: registry.locations(),
+        jobs: transfer.jobs, mountFrom: mountFrom, locations: registry.locations(),
         events: display.handle)
     do {
         return try pusher.push(from: layout, root: root, tags: tags)

@@ -41,6 +41,7 @@ struct Release: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup(title: "Registry") var registry: RegistryOptions
+    @OptionGroup var transfer: TransferOptions
     @OptionGroup var layoutOptions: LayoutOptions
 
     @Option(help: ArgumentHelp("Where the reports go.", valueName: "dir"))
@@ -69,7 +70,8 @@ struct Release: ParsableCommand {
 
     func run() throws {
         Console.configure(global)
-        var request = ReleasePipeline.Request(registry: try registry.settings(global: global))
+        var request = ReleasePipeline.Request(
+            registry: try registry.settings(global: global, transfer: transfer))
         request.config = global.config
         request.output = output
         request.reason = reason

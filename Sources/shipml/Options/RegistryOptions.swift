@@ -25,31 +25,20 @@ struct RegistryOptions: ParsableArguments {
     )
     var caFile: String?
 
-    @Option(help: "Parallel blob transfers.")
-    var jobs = 4
-
     @Option(help: "Attempts per request on connection errors, 408, 429 and 5xx (1: no retry).")
     var retries = 6
-
-    @Option(
-        help: ArgumentHelp(
-            "Upload blobs larger than this in PATCH chunks of this size, in MiB (default 64 and 128; a proxy that limits request bodies, say).",
-            valueName: "MiB"))
-    var chunkSize: Int?
 
     func validate() throws {
         if passwordStdin && username == nil {
             throw ValidationError("--password-stdin needs --username")
         }
-        if jobs < 1 || jobs > 64 { throw ValidationError("--jobs must be 1 to 64") }
         if retries < 1 || retries > 20 { throw ValidationError("--retries must be 1 to 20") }
-        if let chunkSize, chunkSize < 1 || chunkSize > 4096 {
-            throw ValidationError("--chunk-size must be 1 to 4096 (MiB)")
-        }
     }
 
     /// The flags as ShipKit's settings; the password is read from standard input once.
-    func settings(global: GlobalOptions) throws -> RegistrySettings {
+    func settings(global: GlobalOptions, transfer: TransferOptions? = nil) throws
+        -> RegistrySettings
+    {
         var settings = RegistrySettings()
         settings.username = username
         if username != nil, passwordStdin {
@@ -63,9 +52,11 @@ struct RegistryOptions: ParsableArguments {
         settings.plainHTTP = plainHTTP
         settings.insecure = insecure
         settings.caFile = caFile
-        settings.jobs = jobs
         settings.retries = retries
-        settings.chunkSize = chunkSize
+        if let transfer {
+            settings.jobs = transfer.jobs
+            settings.chunkSize = transfer.chunkSize
+        }
         if global.verbose {
             settings.log = { line in Console.info(line) }
         }
@@ -86,9 +77,30 @@ struct RegistryOptions: ParsableArguments {
     }
 
     /// A session with the registry at `host`.
-    func session(for host: String, global: GlobalOptions) throws -> RegistrySession {
-        let settings = try settings(global: global)
+    func session(
+        for host: String, global: GlobalOptions, transfer: TransferOptions? = nil
+    ) throws -> RegistrySession {
+        let settings = try settings(global: global, transfer: transfer)
         return settings.session(for: host, credentials: try settings.credentials())
+    }
+}
+
+/// How commands that move blobs move them: in parallel, and in chunks.
+struct TransferOptions: ParsableArguments {
+    @Option(help: "Parallel blob transfers.")
+    var jobs = 4
+
+    @Option(
+        help: ArgumentHelp(
+            "Upload blobs larger than this in PATCH chunks of this size, in MiB (default 64 and 128; a proxy that limits request bodies, say).",
+            valueName: "MiB"))
+    var chunkSize: Int?
+
+    func validate() throws {
+        if jobs < 1 || jobs > 64 { throw ValidationError("--jobs must be 1 to 64") }
+        if let chunkSize, chunkSize < 1 || chunkSize > 4096 {
+            throw ValidationError("--chunk-size must be 1 to 4096 (MiB)")
+        }
     }
 }
 
