@@ -10,6 +10,7 @@ struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
         abstract: "Show an image or artifact: tag, digest, layers, files and annotations.",
+        usage: "shipml inspect [<options>] <reference>",
         discussion: """
             Reads an OCI image layout, checks the manifest and config against their digests
             and each layer blob's size, and lists the files in each layer. For a registry

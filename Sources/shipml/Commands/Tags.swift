@@ -8,6 +8,7 @@ struct Tags: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tags",
         abstract: "List the tags of a repository.",
+        usage: "shipml tags [<options>] <repository>",
         discussion: """
             Follows the registry's pagination (Link headers) to the last page.
 
